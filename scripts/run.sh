@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# `make run`: local PostgreSQL and Redis (unless DATABASE_URL / REDIS_URL are set),
+# migrations, idempotent demo data, then `saldo all` in the foreground.
+# On Ctrl-C or exit it stops the services that this run started (not ones that
+# were already running, e.g. left by `make test`).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SERVICES="$ROOT/scripts/services.sh"
+SALDO="${SALDO_BIN:-$ROOT/.bin/saldo}"
+
+# Which services are ours to stop afterwards: those that are stopped now.
+started=()
+status=$("$SERVICES" status)
+grep -q '^postgres: stopped' <<<"$status" && started+=(postgres)
+grep -q '^redis: stopped' <<<"$status" && started+=(redis)
+
+pid=""
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM HUP
+	if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+		kill -TERM "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+	if ((${#started[@]} > 0)); then
+		"$SERVICES" stop "${started[@]}" || true
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+"$SERVICES" start
+services_env=$("$SERVICES" env)
+eval "$services_env"
+
+if [[ ! -x $SALDO ]]; then
+	go build -o "$SALDO" ./cmd/saldo
+fi
+
+"$SALDO" migrate up
+"$SALDO" seed
+
+addr="${HTTP_ADDR:-:8080}"
+host="${addr%:*}"
+port="${addr##*:}"
+[[ $addr == *:* ]] || host=""
+case $host in
+"" | 0.0.0.0 | "[::]" | "::") host=localhost ;;
+esac
+
+cat <<EOF
+
+Saldo is starting at http://$host:$port
+Create an API key: DATABASE_URL='$DATABASE_URL' .bin/saldo apikey create --name erp --scopes read,write
+Ctrl-C stops Saldo${started[*]:+ and the services started for it (${started[*]})}.
+
+EOF
+
+# In the background so that a signal to this script can be passed on (a non-interactive
+# shell runs background jobs with SIGINT ignored, so Ctrl-C arrives here and is forwarded
+# as SIGTERM once).
+"$SALDO" all &
+pid=$!
+trap 'kill -TERM "$pid" 2>/dev/null || true' INT TERM HUP
+set +e
+while :; do
+	wait "$pid"
+	rc=$?
+	# wait also returns early (>128) when a trapped signal arrives; go on until Saldo exits.
+	kill -0 "$pid" 2>/dev/null || break
+done
+set -e
+pid=""
+exit "$rc"
