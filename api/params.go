@@ -1,0 +1,60 @@
+package api
+
+import (
+	"encoding/base64"
+	"errors"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/saldocrm/saldo/ports"
+)
+
+// bindJSON reads the body into v; a malformed body is a 400 that says why.
+func bindJSON(c *gin.Context, v any) error {
+	if err := c.ShouldBindJSON(v); err != nil {
+		return bindError(err)
+	}
+	return nil
+}
+
+// pathID reads a UUID path parameter.
+func pathID(c *gin.Context, name string) (uuid.UUID, error) {
+	id, err := uuid.Parse(c.Param(name))
+	if err != nil {
+		return uuid.Nil, errBadRequest("invalid_id", errors.New(name+" must be a UUID"))
+	}
+	return id, nil
+}
+
+// page reads the cursor and limit query parameters. A cursor is the opaque
+// next_cursor of the previous page.
+func page(c *gin.Context) (ports.Page, error) {
+	var p ports.Page
+	if s := c.Query("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 500 {
+			return p, errBadRequest("invalid_limit", errors.New("limit must be a whole number from 1 to 500"))
+		}
+		p.Limit = n
+	}
+	if s := c.Query("cursor"); s != "" {
+		b, err := base64.RawURLEncoding.DecodeString(s)
+		if err == nil {
+			p.After, err = uuid.FromBytes(b)
+		}
+		if err != nil {
+			return p, errBadRequest("invalid_cursor", errors.New("cursor must be the next_cursor of a previous page"))
+		}
+	}
+	return p, nil
+}
+
+// nextCursor returns the cursor after the last id, when more pages follow.
+func nextCursor(more bool, last uuid.UUID) string {
+	if !more {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString(last[:])
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/saldocrm/saldo/application"
+	"github.com/saldocrm/saldo/domain/money"
+)
+
+// config is Saldo's configuration, read from the environment; the README
+// lists every variable.
+type config struct {
+	DatabaseURL string
+	RedisURL    string
+	HTTPAddr    string
+	BaseURL     string
+	SecretKey   string
+	Org         application.Org
+	LogLevel    slog.Level
+	LogFormat   string
+	Concurrency int
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
+		return strings.TrimSpace(v)
+	}
+	return def
+}
+
+// loadConfig reads the environment; every problem is reported at once.
+func loadConfig() (config, error) {
+	c := config{
+		DatabaseURL: env("DATABASE_URL", ""),
+		RedisURL:    env("REDIS_URL", "redis://127.0.0.1:6379/0"),
+		HTTPAddr:    env("HTTP_ADDR", ":8080"),
+		BaseURL:     strings.TrimRight(env("SALDO_BASE_URL", "http://localhost:8080"), "/"),
+		SecretKey:   env("SALDO_SECRET_KEY", ""),
+		LogFormat:   env("LOG_FORMAT", "text"),
+		Concurrency: 10,
+	}
+	var problems []error
+	if c.DatabaseURL == "" {
+		problems = append(problems, errors.New("DATABASE_URL is required, e.g. postgres://user:pass@localhost:5432/saldo?sslmode=disable (make run sets it up)"))
+	}
+	tz := env("SALDO_TIMEZONE", "America/Bogota")
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		problems = append(problems, fmt.Errorf("SALDO_TIMEZONE %q is not an IANA time zone such as America/Bogota", tz))
+	}
+	cur, err := money.ParseCurrency(env("SALDO_CURRENCY", "COP"))
+	if err != nil {
+		problems = append(problems, fmt.Errorf("SALDO_CURRENCY: %w", err))
+	}
+	c.Org = application.Org{Location: loc, Currency: cur}
+	if err := c.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
+		problems = append(problems, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error"))
+	}
+	if c.SecretKey != "" && len(c.SecretKey) < 32 {
+		problems = append(problems, errors.New("SALDO_SECRET_KEY must be at least 32 characters (e.g. openssl rand -hex 32)"))
+	}
+	return c, errors.Join(problems...)
+}
+
+func (c config) logger() *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
