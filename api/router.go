@@ -45,6 +45,7 @@ type Deps struct {
 	Aging          *application.AgingReport
 	Authenticate   *application.AuthenticateAPIKey
 	ReadinessProbe map[string]ports.Pinger // name → service, for /readyz
+	WhatsApp       WhatsAppDeps
 }
 
 // maxBody bounds request bodies: a batch of 1,000 invoices is well under it.
@@ -89,6 +90,7 @@ func NewRouter(d Deps) *gin.Engine {
 	write.POST("/payments", h.createPayment)
 
 	read.GET("/reports/aging", h.agingReport)
+	h.whatsappRoutes(r, read, write)
 	return r
 }
 

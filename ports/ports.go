@@ -25,6 +25,10 @@ type Repos interface {
 	Customers() CustomerRepository
 	Invoices() InvoiceRepository
 	Payments() PaymentRepository
+	Conversations() ConversationRepository
+	Messages() MessageRepository
+	Templates() TemplateRepository
+	Outbox() Outbox
 }
 
 // Pinger checks that a backing service answers, for readiness probes.

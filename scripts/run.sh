@@ -17,14 +17,17 @@ grep -q '^postgres: stopped' <<<"$status" && started+=(postgres)
 grep -q '^redis: stopped' <<<"$status" && started+=(redis)
 
 pid=""
+sim_pid=""
 # shellcheck disable=SC2317 # invoked by the EXIT trap
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM HUP
-	if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
+	for p in "$pid" "$sim_pid"; do
+		if [[ -n $p ]] && kill -0 "$p" 2>/dev/null; then
+			kill -TERM "$p" 2>/dev/null || true
+			wait "$p" 2>/dev/null || true
+		fi
+	done
 	if ((${#started[@]} > 0)); then
 		"$SERVICES" stop "${started[@]}" || true
 	fi
@@ -43,6 +46,21 @@ if [[ ! -x $SALDO ]]; then
 	go build -o "$SALDO" ./cmd/saldo
 fi
 
+# Without a real WhatsApp account, Saldo talks to its simulator: the same Graph
+# API and signed webhooks, and a page where you play the customer.
+sim=""
+if [[ -z ${WHATSAPP_TOKEN:-} ]]; then
+	sim=1
+	export SIM_ADDR="${SIM_ADDR:-127.0.0.1:8081}"
+	export WHATSAPP_API_BASE="http://$SIM_ADDR"
+	export WHATSAPP_TOKEN="simulator-token"
+	export WHATSAPP_PHONE_NUMBER_ID="${WHATSAPP_PHONE_NUMBER_ID:-106540352242922}"
+	export WHATSAPP_BUSINESS_ACCOUNT_ID="${WHATSAPP_BUSINESS_ACCOUNT_ID:-102290129340398}"
+	export WHATSAPP_DISPLAY_PHONE="${WHATSAPP_DISPLAY_PHONE:-15550783881}"
+	export WHATSAPP_APP_SECRET="${WHATSAPP_APP_SECRET:-simulator-app-secret}"
+	export WHATSAPP_VERIFY_TOKEN="${WHATSAPP_VERIFY_TOKEN:-simulator-verify-token}"
+fi
+
 "$SALDO" migrate up
 "$SALDO" seed
 
@@ -57,7 +75,8 @@ esac
 cat <<EOF
 
 Saldo is starting at http://$host:$port
-Create an API key: DATABASE_URL='$DATABASE_URL' .bin/saldo apikey create --name erp --scopes read,write
+${sim:+WhatsApp simulator (play the customer): http://$SIM_ADDR
+}Create an API key: DATABASE_URL='$DATABASE_URL' .bin/saldo apikey create --name erp --scopes read,write
 Ctrl-C stops Saldo${started[*]:+ and the services started for it (${started[*]})}.
 
 EOF
@@ -65,6 +84,10 @@ EOF
 # In the background so that a signal to this script can be passed on (a non-interactive
 # shell runs background jobs with SIGINT ignored, so Ctrl-C arrives here and is forwarded
 # as SIGTERM once).
+if [[ -n $sim ]]; then
+	SALDO_BASE_URL="${SALDO_BASE_URL:-http://127.0.0.1:$port}" "$SALDO" sim &
+	sim_pid=$!
+fi
 "$SALDO" all &
 pid=$!
 trap 'kill -TERM "$pid" 2>/dev/null || true' INT TERM HUP

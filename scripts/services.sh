@@ -208,7 +208,8 @@ pg_start() {
 	else
 		# No cluster (or a half-made one): initialise from scratch.
 		find "$PG_DIR" -mindepth 1 -delete
-		if ! as_pg "$PG_BIN/initdb" -D "$PG_DIR" -U "$PG_USER" -A trust -E UTF8 --no-locale --no-sync >"$DATA_DIR/initdb.log" 2>&1; then
+		# C collation (fast, byte order) with a UTF-8 ctype, so that ILIKE and lower() fold "MARÍA" to "maría".
+		if ! as_pg "$PG_BIN/initdb" -D "$PG_DIR" -U "$PG_USER" -A trust -E UTF8 --lc-collate=C --lc-ctype=C.UTF-8 --no-sync >"$DATA_DIR/initdb.log" 2>&1; then
 			cat "$DATA_DIR/initdb.log" >&2
 			die "postgres: initdb failed"
 		fi

@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,27 +15,38 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t) // migrated to the latest version
 	ctx := t.Context()
-	tables := func() int {
+	tables := func(names ...string) int {
 		return count(t, db, `SELECT count(*) FROM information_schema.tables
-			WHERE table_schema = 'public' AND table_name IN ('customers', 'invoices', 'payments', 'payment_allocations', 'api_keys')`)
+			WHERE table_schema = 'public' AND table_name = ANY(?::text[])`, "{"+strings.Join(names, ",")+"}")
 	}
-	require.Equal(t, 5, tables())
+	billing := []string{"customers", "invoices", "payments", "payment_allocations", "api_keys"}
+	whatsapp := []string{"whatsapp_numbers", "conversations", "messages", "templates", "webhook_events", "outbox"}
+	require.Equal(t, 5, tables(billing...))
+	require.Equal(t, 6, tables(whatsapp...))
 
 	status, err := postgres.MigrateStatus(ctx, db)
 	require.NoError(t, err)
 	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00001_billing\.sql`, status)
+	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00002_whatsapp\.sql`, status)
 
 	out, err := postgres.MigrateUp(ctx, db)
 	require.NoError(t, err, "nothing to apply is not an error")
-	assert.Equal(t, "database is up to date (version 1)", out)
+	assert.Equal(t, "database is up to date (version 2)", out)
 
+	// Down one at a time, the latest first.
+	out, err = postgres.MigrateDown(ctx, db)
+	require.NoError(t, err)
+	assert.Contains(t, out, "down 00002_whatsapp.sql")
+	assert.Equal(t, 0, tables(whatsapp...))
+	assert.Equal(t, 5, tables(billing...))
 	out, err = postgres.MigrateDown(ctx, db)
 	require.NoError(t, err)
 	assert.Contains(t, out, "down 00001_billing.sql")
-	assert.Equal(t, 0, tables())
+	assert.Equal(t, 0, tables(billing...))
 	status, err = postgres.MigrateStatus(ctx, db)
 	require.NoError(t, err)
 	assert.Regexp(t, `pending\s+-\s+00001_billing\.sql`, status)
+	assert.Regexp(t, `pending\s+-\s+00002_whatsapp\.sql`, status)
 
 	out, err = postgres.MigrateDown(ctx, db)
 	require.NoError(t, err, "nothing to roll back is not an error")
@@ -43,10 +55,13 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	out, err = postgres.MigrateUp(ctx, db)
 	require.NoError(t, err)
 	assert.Contains(t, out, "up 00001_billing.sql")
-	assert.Equal(t, 5, tables())
+	assert.Contains(t, out, "up 00002_whatsapp.sql")
+	assert.Equal(t, 5, tables(billing...))
+	assert.Equal(t, 6, tables(whatsapp...))
 
 	// The schema works again.
 	require.NoError(t, postgres.NewCustomerRepository(db).Save(ctx, newCustomer(t, "C-1")))
+	saveNumber(t, db, "1001")
 }
 
 func TestPinger(t *testing.T) {

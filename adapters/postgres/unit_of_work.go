@@ -39,3 +39,11 @@ func (r txRepos) Customers() ports.CustomerRepository { return NewCustomerReposi
 func (r txRepos) Invoices() ports.InvoiceRepository { return NewInvoiceRepository(r.tx) }
 
 func (r txRepos) Payments() ports.PaymentRepository { return NewPaymentRepository(r.tx) }
+
+func (r txRepos) Conversations() ports.ConversationRepository { return NewConversationRepository(r.tx) }
+
+func (r txRepos) Messages() ports.MessageRepository { return NewMessageRepository(r.tx) }
+
+func (r txRepos) Templates() ports.TemplateRepository { return NewTemplateRepository(r.tx) }
+
+func (r txRepos) Outbox() ports.Outbox { return NewOutbox(r.tx) }

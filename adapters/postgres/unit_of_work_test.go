@@ -222,3 +222,81 @@ func TestUnitOfWork_LockingReadsLock(t *testing.T) {
 		assert.False(t, locked(table, id), "%s: the row is still locked after the unit of work", name)
 	}
 }
+
+// TestUnitOfWork_MessagingLocksLock checks that the messaging
+// repositories' locking reads keep their rows locked until the unit of
+// work ends.
+func TestUnitOfWork_MessagingLocksLock(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	ctx := t.Context()
+	c := storedConversation(t, db, "573001234567")
+	m := receiveText(c, "wamid.locked", "hola", now)
+	_, err := postgres.NewMessageRepository(db).Add(ctx, m)
+	require.NoError(t, err)
+	require.NoError(t, postgres.NewConversationRepository(db).Save(ctx, c))
+	uow := postgres.NewUnitOfWork(db)
+
+	locked := func(table string, id uuid.UUID) bool {
+		err := db.Exec("SELECT 1 FROM "+table+" WHERE id = ? FOR UPDATE NOWAIT", id).Error
+		return err != nil // 55P03 lock_not_available
+	}
+	reads := map[string]func(ctx context.Context, tx ports.Repos) (string, uuid.UUID, error){
+		"conversation by id": func(ctx context.Context, tx ports.Repos) (string, uuid.UUID, error) {
+			_, err := tx.Conversations().Lock(ctx, c.ID())
+			return "conversations", c.ID(), err
+		},
+		"conversation thread": func(ctx context.Context, tx ports.Repos) (string, uuid.UUID, error) {
+			_, err := tx.Conversations().LockThread(ctx, c.NumberID(), c.WaID(), nil)
+			return "conversations", c.ID(), err
+		},
+		"message by id": func(ctx context.Context, tx ports.Repos) (string, uuid.UUID, error) {
+			_, err := tx.Messages().Lock(ctx, m.ID())
+			return "messages", m.ID(), err
+		},
+		"message by wamid": func(ctx context.Context, tx ports.Repos) (string, uuid.UUID, error) {
+			_, err := tx.Messages().LockByWAMID(ctx, "wamid.locked")
+			return "messages", m.ID(), err
+		},
+	}
+	for name, read := range reads {
+		var table string
+		var id uuid.UUID
+		err := uow.Do(ctx, func(ctx context.Context, tx ports.Repos) error {
+			var err error
+			if table, id, err = read(ctx, tx); err != nil {
+				return err
+			}
+			if !locked(table, id) {
+				return fmt.Errorf("%s: the row is not locked inside the unit of work", name)
+			}
+			return nil
+		})
+		require.NoError(t, err, name)
+		assert.False(t, locked(table, id), "%s: the row is still locked after the unit of work", name)
+	}
+
+	// The messaging repositories of a unit of work write in its transaction.
+	boom := errors.New("boom")
+	err = uow.Do(ctx, func(ctx context.Context, tx ports.Repos) error {
+		if err := tx.Templates().Save(ctx, newTemplate(t, "hello", "es")); err != nil {
+			return err
+		}
+		if err := tx.Outbox().Add(ctx, ports.OutboxEntry{ID: newV7(), Kind: ports.JobSendMessage, Ref: m.ID(), RunAt: now}); err != nil {
+			return err
+		}
+		if _, err := tx.Messages().Add(ctx, receiveText(c, "wamid.rolled-back", "x", now)); err != nil {
+			return err
+		}
+		if err := tx.Conversations().Save(ctx, c); err != nil {
+			return err
+		}
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	assert.Equal(t, 0, count(t, db, "SELECT count(*) FROM templates")+count(t, db, "SELECT count(*) FROM outbox")+
+		count(t, db, "SELECT count(*) FROM messages WHERE wamid = 'wamid.rolled-back'"))
+	got, err := postgres.NewConversationRepository(db).Get(ctx, c.ID())
+	require.NoError(t, err)
+	assert.Equal(t, 2, got.Unread(), "the conversation as saved before the unit of work")
+}

@@ -88,11 +88,7 @@ func paginate(q *gorm.DB, p ports.Page) *gorm.DB {
 	if p.After != uuid.Nil {
 		q = q.Where("id > ?", p.After)
 	}
-	q = q.Order("id")
-	if p.Limit > 0 {
-		q = q.Limit(p.Limit)
-	}
-	return q
+	return limit(q.Order("id"), p.Limit)
 }
 
 // lastByID keeps the last of items sharing an id and orders them by id: one
@@ -114,4 +110,63 @@ func lastByID[T any](items []T, id func(T) uuid.UUID) []T {
 		return bytes.Compare(x[:], y[:])
 	})
 	return out
+}
+
+// nullTime returns t for a nullable timestamptz column: NULL for the zero
+// time, which the domain uses for "not yet".
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	ts := timestamp(t)
+	return &ts
+}
+
+// timeOf reads a nullable timestamptz column: NULL is the zero time.
+func timeOf(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// nullUUID returns id for a nullable uuid column: NULL for uuid.Nil, which
+// the domain uses for "none".
+func nullUUID(id uuid.UUID) *uuid.UUID {
+	if id == uuid.Nil {
+		return nil
+	}
+	return &id
+}
+
+// uuidOf reads a nullable uuid column: NULL is uuid.Nil.
+func uuidOf(id *uuid.UUID) uuid.UUID {
+	if id == nil {
+		return uuid.Nil
+	}
+	return *id
+}
+
+// nullString returns s for a nullable text column: NULL for "".
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// stringOf reads a nullable text column: NULL is "".
+func stringOf(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// limit applies n, no limit when n is zero or less (as ports.Page does).
+func limit(q *gorm.DB, n int) *gorm.DB {
+	if n > 0 {
+		q = q.Limit(n)
+	}
+	return q
 }

@@ -17,7 +17,6 @@ import (
 
 	"github.com/saldocrm/saldo/adapters/clock"
 	"github.com/saldocrm/saldo/adapters/postgres/pgtest"
-	"github.com/saldocrm/saldo/adapters/queue"
 	"github.com/saldocrm/saldo/application"
 	"github.com/saldocrm/saldo/domain/apikey"
 	"github.com/saldocrm/saldo/domain/money"
@@ -52,11 +51,7 @@ func startSaldo(t *testing.T) *saldo {
 	a, err := newApp(t.Context(), cfg, clk)
 	require.NoError(t, err)
 	t.Cleanup(a.close)
-	redisOpt, err := queue.Connection(cfg.RedisURL)
-	require.NoError(t, err)
-	redis := queue.NewPinger(redisOpt)
-	t.Cleanup(func() { _ = redis.Close() })
-	s := &saldo{t: t, srv: httptest.NewServer(a.router(redis)), app: a, clock: clk}
+	s := &saldo{t: t, srv: httptest.NewServer(a.router()), app: a, clock: clk}
 	t.Cleanup(s.srv.Close)
 	s.write = s.key(apikey.Read, apikey.Write)
 	s.read = s.key(apikey.Read)

@@ -24,6 +24,20 @@ type config struct {
 	LogLevel    slog.Level
 	LogFormat   string
 	Concurrency int
+	WhatsApp    whatsAppConfig
+}
+
+// whatsAppConfig is the Cloud API connection and the first business number.
+type whatsAppConfig struct {
+	APIBase           string
+	APIVersion        string
+	Token             string
+	PhoneNumberID     string
+	BusinessAccountID string
+	AppSecret         string
+	VerifyToken       string
+	DisplayPhone      string
+	DisplayName       string
 }
 
 func env(name, def string) string {
@@ -33,8 +47,9 @@ func env(name, def string) string {
 	return def
 }
 
-// loadConfig reads the environment; every problem is reported at once.
-func loadConfig() (config, error) {
+// loadConfig reads the environment; every problem is reported at once. The
+// simulator alone needs no database.
+func loadConfig(needDB bool) (config, error) {
 	c := config{
 		DatabaseURL: env("DATABASE_URL", ""),
 		RedisURL:    env("REDIS_URL", "redis://127.0.0.1:6379/0"),
@@ -44,8 +59,22 @@ func loadConfig() (config, error) {
 		LogFormat:   env("LOG_FORMAT", "text"),
 		Concurrency: 10,
 	}
+	c.WhatsApp = whatsAppConfig{
+		APIBase:           strings.TrimRight(env("WHATSAPP_API_BASE", "https://graph.facebook.com"), "/"),
+		APIVersion:        env("WHATSAPP_API_VERSION", "v21.0"),
+		Token:             env("WHATSAPP_TOKEN", ""),
+		PhoneNumberID:     env("WHATSAPP_PHONE_NUMBER_ID", ""),
+		BusinessAccountID: env("WHATSAPP_BUSINESS_ACCOUNT_ID", ""),
+		AppSecret:         env("WHATSAPP_APP_SECRET", ""),
+		VerifyToken:       env("WHATSAPP_VERIFY_TOKEN", ""),
+		DisplayPhone:      env("WHATSAPP_DISPLAY_PHONE", ""),
+		DisplayName:       env("WHATSAPP_DISPLAY_NAME", "Cobranzas"),
+	}
 	var problems []error
-	if c.DatabaseURL == "" {
+	if c.WhatsApp.PhoneNumberID != "" && (c.WhatsApp.BusinessAccountID == "" || c.WhatsApp.AppSecret == "") {
+		problems = append(problems, errors.New("WHATSAPP_PHONE_NUMBER_ID needs WHATSAPP_BUSINESS_ACCOUNT_ID and WHATSAPP_APP_SECRET (webhooks are refused without the secret)"))
+	}
+	if c.DatabaseURL == "" && needDB {
 		problems = append(problems, errors.New("DATABASE_URL is required, e.g. postgres://user:pass@localhost:5432/saldo?sslmode=disable (make run sets it up)"))
 	}
 	tz := env("SALDO_TIMEZONE", "America/Bogota")

@@ -23,6 +23,7 @@ Commands:
   seed                        load the demo data (idempotent)
   apikey create --name NAME [--scopes read,write]
                               create an API key; the key is the last line printed
+  sim                         run the WhatsApp Cloud API simulator (SIM_ADDR, default 127.0.0.1:8081)
 
 Configuration comes from the environment: see the README.
 `
@@ -45,7 +46,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprint(out, usage)
 		return nil
 	}
-	cfg, err := loadConfig()
+	cfg, err := loadConfig(args[0] != "sim")
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
@@ -62,6 +63,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return seed(ctx, cfg, out)
 	case "apikey":
 		return apiKey(ctx, cfg, args[1:], out)
+	case "sim":
+		return simulate(ctx, cfg)
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
 }

@@ -14,10 +14,18 @@ import (
 	"github.com/saldocrm/saldo/adapters/clock"
 	"github.com/saldocrm/saldo/adapters/postgres"
 	"github.com/saldocrm/saldo/adapters/queue"
+	"github.com/saldocrm/saldo/adapters/whatsapp"
 	"github.com/saldocrm/saldo/api"
 	"github.com/saldocrm/saldo/application"
+	"github.com/saldocrm/saldo/domain/conversation"
 	"github.com/saldocrm/saldo/ports"
 )
+
+// whatsAppGateway is the Cloud API: messages and templates.
+type whatsAppGateway interface {
+	ports.MessagingGateway
+	ports.TemplateCatalog
+}
 
 // app is Saldo wired together: the adapters plugged into the use cases.
 type app struct {
@@ -25,44 +33,96 @@ type app struct {
 	log   *slog.Logger
 	db    *gorm.DB
 	clock ports.Clock
+	redis *queue.Pinger
+	queue *queue.Queue
 
-	customers *postgres.CustomerRepository
-	invoices  *postgres.InvoiceRepository
-	payments  *postgres.PaymentRepository
-	apiKeys   *postgres.APIKeyRepository
-	uow       *postgres.UnitOfWork
+	customers     *postgres.CustomerRepository
+	invoices      *postgres.InvoiceRepository
+	payments      *postgres.PaymentRepository
+	apiKeys       *postgres.APIKeyRepository
+	numbers       *postgres.NumberRepository
+	conversations *postgres.ConversationRepository
+	messages      *postgres.MessageRepository
+	templates     *postgres.TemplateRepository
+	inbox         *postgres.WebhookInbox
+	uow           *postgres.UnitOfWork
+	gateway       whatsAppGateway
+	decoder       whatsapp.Decoder
 
 	syncCustomers *application.SyncCustomers
 	syncInvoices  *application.SyncInvoices
 	recordPayment *application.RecordPayment
+	sendMessage   *application.SendMessage
+	deliver       *application.DeliverMessage
+	processHook   *application.ProcessWhatsAppWebhook
+	syncTemplates *application.SyncTemplates
 }
 
 func newApp(ctx context.Context, cfg config, clk ports.Clock) (*app, error) {
 	log := cfg.logger()
+	redisOpt, err := queue.Connection(cfg.RedisURL)
+	if err != nil {
+		return nil, err
+	}
+	var gateway whatsAppGateway = whatsapp.Unconfigured{}
+	if cfg.WhatsApp.Token != "" {
+		client, err := whatsapp.NewClient(whatsapp.Config{BaseURL: cfg.WhatsApp.APIBase, Version: cfg.WhatsApp.APIVersion, Token: cfg.WhatsApp.Token})
+		if err != nil {
+			return nil, fmt.Errorf("whatsapp client: %w", err)
+		}
+		gateway = client
+	}
 	db, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("connect to the database: %w", err)
 	}
-	a := &app{cfg: cfg, log: log, db: db, clock: clk}
+	a := &app{cfg: cfg, log: log, db: db, clock: clk, redis: queue.NewPinger(redisOpt), queue: queue.NewQueue(redisOpt), gateway: gateway}
 	a.customers = postgres.NewCustomerRepository(db)
 	a.invoices = postgres.NewInvoiceRepository(db)
 	a.payments = postgres.NewPaymentRepository(db)
 	a.apiKeys = postgres.NewAPIKeyRepository(db)
+	a.numbers = postgres.NewNumberRepository(db)
+	a.conversations = postgres.NewConversationRepository(db)
+	a.messages = postgres.NewMessageRepository(db)
+	a.templates = postgres.NewTemplateRepository(db)
+	a.inbox = postgres.NewWebhookInbox(db)
 	a.uow = postgres.NewUnitOfWork(db)
-	a.syncCustomers = application.NewSyncCustomers(a.uow, a.clock)
-	a.syncInvoices = application.NewSyncInvoices(a.uow, a.clock)
-	a.recordPayment = application.NewRecordPayment(a.uow, a.customers, a.clock)
+
+	a.syncCustomers = application.NewSyncCustomers(a.uow, clk)
+	a.syncInvoices = application.NewSyncInvoices(a.uow, clk)
+	a.recordPayment = application.NewRecordPayment(a.uow, a.customers, clk)
+	a.sendMessage = application.NewSendMessage(a.uow, a.queue, clk, log)
+	a.deliver = application.NewDeliverMessage(a.messages, a.conversations, a.numbers, a.gateway, a.uow, clk)
+	a.processHook = application.NewProcessWhatsAppWebhook(a.decoder, a.inbox, a.numbers, postgres.NewCustomerFinder(db), a.uow, clk, log)
+	a.syncTemplates = application.NewSyncTemplates(a.gateway, a.numbers, a.uow, clk)
 	return a, nil
 }
 
 func (a *app) close() {
+	_ = a.queue.Close()
+	_ = a.redis.Close()
 	if sqlDB, err := a.db.DB(); err == nil {
 		_ = sqlDB.Close()
 	}
 }
 
-func (a *app) router(redis ports.Pinger) http.Handler {
+// registerNumber stores the business number configured in the environment.
+func (a *app) registerNumber(ctx context.Context) error {
+	w := a.cfg.WhatsApp
+	if w.PhoneNumberID == "" {
+		a.log.WarnContext(ctx, "no WhatsApp number configured (WHATSAPP_PHONE_NUMBER_ID): the channel is off")
+		return nil
+	}
+	return a.numbers.Save(ctx, conversation.BusinessNumber{
+		ID: conversation.NumberIDFor(w.PhoneNumberID), PhoneNumberID: w.PhoneNumberID, BusinessAccountID: w.BusinessAccountID,
+		DisplayPhone: w.DisplayPhone, DisplayName: w.DisplayName, Color: "#25d366",
+	})
+}
+
+func (a *app) router() http.Handler {
 	org := a.cfg.Org
+	finder := postgres.NewCustomerFinder(a.db)
+	secret := a.cfg.WhatsApp.AppSecret
 	return api.NewRouter(api.Deps{
 		Log: a.log, Clock: a.clock, Org: org,
 		SyncCustomers: a.syncCustomers,
@@ -77,9 +137,68 @@ func (a *app) router(redis ports.Pinger) http.Handler {
 		Authenticate:  application.NewAuthenticateAPIKey(a.apiKeys, a.clock),
 		ReadinessProbe: map[string]ports.Pinger{
 			"database": postgres.NewPinger(a.db),
-			"redis":    redis,
+			"redis":    a.redis,
+		},
+		WhatsApp: api.WhatsAppDeps{
+			Verify:        func(body []byte, signature string) bool { return whatsapp.VerifySignature(body, signature, secret) },
+			VerifyToken:   a.cfg.WhatsApp.VerifyToken,
+			Receive:       application.NewReceiveWhatsAppWebhook(a.decoder, a.inbox, a.queue, a.clock, a.log),
+			Queries:       application.NewConversationQueries(a.conversations, a.messages),
+			Send:          a.sendMessage,
+			Start:         application.NewStartConversation(a.sendMessage, finder, a.numbers),
+			Manage:        application.NewManageConversation(a.uow, a.customers, a.clock),
+			SyncTemplates: a.syncTemplates,
+			ListTemplates: application.NewListTemplates(a.templates),
 		},
 	})
+}
+
+// worker runs the asynq server and the background loops until ctx ends.
+func (a *app) worker(ctx context.Context) error {
+	redisOpt, err := queue.Connection(a.cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	srv := queue.NewServer(redisOpt, a.cfg.Concurrency, a.log)
+	mux := queue.NewMux()
+	queue.Register(mux, queue.Handlers{Deliver: a.deliver, ProcessWebhook: a.processHook, Inbox: a.inbox, Clock: a.clock, Log: a.log})
+	if err := srv.Start(mux); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	a.log.InfoContext(ctx, "worker started", slog.Int("concurrency", a.cfg.Concurrency))
+	relay := application.NewRelayOutbox(a.uow, a.queue, a.clock)
+	sweep := application.NewSweepWebhooks(a.inbox, a.queue, a.clock)
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		queue.Every(ctx, 250*time.Millisecond, "outbox relay", a.log, func(ctx context.Context) error {
+			_, err := relay.Handle(ctx)
+			return err
+		})
+		return nil
+	})
+	g.Go(func() error {
+		queue.Every(ctx, 30*time.Second, "webhook sweeper", a.log, func(ctx context.Context) error {
+			_, err := sweep.Handle(ctx, time.Minute)
+			return err
+		})
+		return nil
+	})
+	if a.cfg.WhatsApp.PhoneNumberID != "" {
+		g.Go(func() error {
+			// Templates approved in WhatsApp Manager appear within the hour.
+			queue.Every(ctx, time.Hour, "template sync", a.log, func(ctx context.Context) error {
+				n, err := a.syncTemplates.Handle(ctx)
+				if err == nil {
+					a.log.InfoContext(ctx, "templates synced", slog.Int("templates", n))
+				}
+				return err
+			})
+			return nil
+		})
+	}
+	<-ctx.Done()
+	srv.Shutdown()
+	return g.Wait()
 }
 
 // serve runs the HTTP server, the worker, or both, until ctx ends; then it
@@ -90,17 +209,14 @@ func serve(ctx context.Context, cfg config, web, worker bool) error {
 		return err
 	}
 	defer a.close()
-	redisOpt, err := queue.Connection(cfg.RedisURL)
-	if err != nil {
-		return err
+	if err := a.registerNumber(ctx); err != nil {
+		return fmt.Errorf("register the WhatsApp number: %w", err)
 	}
-	redis := queue.NewPinger(redisOpt)
-	defer func() { _ = redis.Close() }()
 
 	g, ctx := errgroup.WithContext(ctx)
 	if web {
 		srv := &http.Server{
-			Addr: cfg.HTTPAddr, Handler: a.router(redis), //nolint:contextcheck // handlers use each request's context
+			Addr: cfg.HTTPAddr, Handler: a.router(), //nolint:contextcheck // handlers use each request's context
 			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute,
 		}
 		g.Go(func() error {
@@ -118,17 +234,7 @@ func serve(ctx context.Context, cfg config, web, worker bool) error {
 		})
 	}
 	if worker {
-		srv := queue.NewServer(redisOpt, cfg.Concurrency, a.log)
-		mux := queue.NewMux()
-		g.Go(func() error {
-			a.log.InfoContext(ctx, "worker started", slog.Int("concurrency", cfg.Concurrency))
-			if err := srv.Start(mux); err != nil {
-				return fmt.Errorf("start worker: %w", err)
-			}
-			<-ctx.Done()
-			srv.Shutdown()
-			return nil
-		})
+		g.Go(func() error { return a.worker(ctx) })
 	}
 	return g.Wait()
 }

@@ -20,6 +20,53 @@ func (_m *Repos) EXPECT() *Repos_Expecter {
 	return &Repos_Expecter{mock: &_m.Mock}
 }
 
+// Conversations provides a mock function with no fields
+func (_m *Repos) Conversations() ports.ConversationRepository {
+	ret := _m.Called()
+
+	if len(ret) == 0 {
+		panic("no return value specified for Conversations")
+	}
+
+	var r0 ports.ConversationRepository
+	if rf, ok := ret.Get(0).(func() ports.ConversationRepository); ok {
+		r0 = rf()
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).(ports.ConversationRepository)
+		}
+	}
+
+	return r0
+}
+
+// Repos_Conversations_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'Conversations'
+type Repos_Conversations_Call struct {
+	*mock.Call
+}
+
+// Conversations is a helper method to define mock.On call
+func (_e *Repos_Expecter) Conversations() *Repos_Conversations_Call {
+	return &Repos_Conversations_Call{Call: _e.mock.On("Conversations")}
+}
+
+func (_c *Repos_Conversations_Call) Run(run func()) *Repos_Conversations_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run()
+	})
+	return _c
+}
+
+func (_c *Repos_Conversations_Call) Return(_a0 ports.ConversationRepository) *Repos_Conversations_Call {
+	_c.Call.Return(_a0)
+	return _c
+}
+
+func (_c *Repos_Conversations_Call) RunAndReturn(run func() ports.ConversationRepository) *Repos_Conversations_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
 // Customers provides a mock function with no fields
 func (_m *Repos) Customers() ports.CustomerRepository {
 	ret := _m.Called()
@@ -114,6 +161,100 @@ func (_c *Repos_Invoices_Call) RunAndReturn(run func() ports.InvoiceRepository) 
 	return _c
 }
 
+// Messages provides a mock function with no fields
+func (_m *Repos) Messages() ports.MessageRepository {
+	ret := _m.Called()
+
+	if len(ret) == 0 {
+		panic("no return value specified for Messages")
+	}
+
+	var r0 ports.MessageRepository
+	if rf, ok := ret.Get(0).(func() ports.MessageRepository); ok {
+		r0 = rf()
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).(ports.MessageRepository)
+		}
+	}
+
+	return r0
+}
+
+// Repos_Messages_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'Messages'
+type Repos_Messages_Call struct {
+	*mock.Call
+}
+
+// Messages is a helper method to define mock.On call
+func (_e *Repos_Expecter) Messages() *Repos_Messages_Call {
+	return &Repos_Messages_Call{Call: _e.mock.On("Messages")}
+}
+
+func (_c *Repos_Messages_Call) Run(run func()) *Repos_Messages_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run()
+	})
+	return _c
+}
+
+func (_c *Repos_Messages_Call) Return(_a0 ports.MessageRepository) *Repos_Messages_Call {
+	_c.Call.Return(_a0)
+	return _c
+}
+
+func (_c *Repos_Messages_Call) RunAndReturn(run func() ports.MessageRepository) *Repos_Messages_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
+// Outbox provides a mock function with no fields
+func (_m *Repos) Outbox() ports.Outbox {
+	ret := _m.Called()
+
+	if len(ret) == 0 {
+		panic("no return value specified for Outbox")
+	}
+
+	var r0 ports.Outbox
+	if rf, ok := ret.Get(0).(func() ports.Outbox); ok {
+		r0 = rf()
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).(ports.Outbox)
+		}
+	}
+
+	return r0
+}
+
+// Repos_Outbox_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'Outbox'
+type Repos_Outbox_Call struct {
+	*mock.Call
+}
+
+// Outbox is a helper method to define mock.On call
+func (_e *Repos_Expecter) Outbox() *Repos_Outbox_Call {
+	return &Repos_Outbox_Call{Call: _e.mock.On("Outbox")}
+}
+
+func (_c *Repos_Outbox_Call) Run(run func()) *Repos_Outbox_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run()
+	})
+	return _c
+}
+
+func (_c *Repos_Outbox_Call) Return(_a0 ports.Outbox) *Repos_Outbox_Call {
+	_c.Call.Return(_a0)
+	return _c
+}
+
+func (_c *Repos_Outbox_Call) RunAndReturn(run func() ports.Outbox) *Repos_Outbox_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
 // Payments provides a mock function with no fields
 func (_m *Repos) Payments() ports.PaymentRepository {
 	ret := _m.Called()
@@ -157,6 +298,53 @@ func (_c *Repos_Payments_Call) Return(_a0 ports.PaymentRepository) *Repos_Paymen
 }
 
 func (_c *Repos_Payments_Call) RunAndReturn(run func() ports.PaymentRepository) *Repos_Payments_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
+// Templates provides a mock function with no fields
+func (_m *Repos) Templates() ports.TemplateRepository {
+	ret := _m.Called()
+
+	if len(ret) == 0 {
+		panic("no return value specified for Templates")
+	}
+
+	var r0 ports.TemplateRepository
+	if rf, ok := ret.Get(0).(func() ports.TemplateRepository); ok {
+		r0 = rf()
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).(ports.TemplateRepository)
+		}
+	}
+
+	return r0
+}
+
+// Repos_Templates_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'Templates'
+type Repos_Templates_Call struct {
+	*mock.Call
+}
+
+// Templates is a helper method to define mock.On call
+func (_e *Repos_Expecter) Templates() *Repos_Templates_Call {
+	return &Repos_Templates_Call{Call: _e.mock.On("Templates")}
+}
+
+func (_c *Repos_Templates_Call) Run(run func()) *Repos_Templates_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run()
+	})
+	return _c
+}
+
+func (_c *Repos_Templates_Call) Return(_a0 ports.TemplateRepository) *Repos_Templates_Call {
+	_c.Call.Return(_a0)
+	return _c
+}
+
+func (_c *Repos_Templates_Call) RunAndReturn(run func() ports.TemplateRepository) *Repos_Templates_Call {
 	_c.Call.Return(run)
 	return _c
 }

@@ -1,0 +1,98 @@
+package application
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/saldocrm/saldo/domain/conversation"
+	"github.com/saldocrm/saldo/ports"
+)
+
+// DeliverMessage sends a stored, pending outbound message through WhatsApp
+// and records WhatsApp's id, or the failure with Meta's code and reason. A
+// message that is no longer pending is not sent again, so a job that runs
+// twice sends once.
+type DeliverMessage struct {
+	messages      ports.MessageRepository
+	conversations ports.ConversationRepository
+	numbers       ports.NumberRepository
+	gateway       ports.MessagingGateway
+	uow           ports.UnitOfWork
+	clock         ports.Clock
+	listener      func(Change)
+}
+
+// NewDeliverMessage returns the use case.
+func NewDeliverMessage(messages ports.MessageRepository, conversations ports.ConversationRepository, numbers ports.NumberRepository,
+	gateway ports.MessagingGateway, uow ports.UnitOfWork, clock ports.Clock,
+) *DeliverMessage {
+	must(messages, conversations, numbers, gateway, uow, clock)
+	return &DeliverMessage{messages: messages, conversations: conversations, numbers: numbers, gateway: gateway, uow: uow, clock: clock}
+}
+
+// OnChange registers a function told when a message changes, for live updates.
+func (h *DeliverMessage) OnChange(fn func(Change)) { h.listener = fn }
+
+// Handle sends message id. An error means the send may succeed later
+// (WhatsApp rate limits, an outage); refusals that cannot are recorded on
+// the message and are not errors.
+func (h *DeliverMessage) Handle(ctx context.Context, id uuid.UUID) error {
+	m, err := h.messages.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if m.Direction() != conversation.Outbound || m.Status() != conversation.Pending {
+		return nil
+	}
+	conv, err := h.conversations.Get(ctx, m.ConversationID())
+	if err != nil {
+		return err
+	}
+	number, err := h.numbers.Get(ctx, conv.NumberID())
+	if err != nil {
+		return err
+	}
+	wamid, err := h.gateway.Send(ctx, number, conv.WaID(), m.Content())
+	var refused *ports.SendError
+	switch {
+	case errors.As(err, &refused) && !refused.Retryable:
+		return h.Fail(ctx, id, refused.Failure)
+	case err != nil:
+		return fmt.Errorf("send message %s: %w", id, err)
+	}
+	return h.update(ctx, id, func(m *conversation.Message) bool {
+		if m.Status() != conversation.Pending {
+			return false
+		}
+		m.MarkSent(wamid, h.clock.Now())
+		return true
+	})
+}
+
+// Fail records that message id could not be sent, e.g. after the last retry.
+func (h *DeliverMessage) Fail(ctx context.Context, id uuid.UUID, f conversation.Failure) error {
+	return h.update(ctx, id, func(m *conversation.Message) bool { return m.MarkFailed(f, h.clock.Now()) })
+}
+
+func (h *DeliverMessage) update(ctx context.Context, id uuid.UUID, apply func(*conversation.Message) bool) error {
+	var conv uuid.UUID
+	changed := false
+	err := h.uow.Do(ctx, func(ctx context.Context, tx ports.Repos) error {
+		m, err := tx.Messages().Lock(ctx, id)
+		if err != nil {
+			return err
+		}
+		conv = m.ConversationID()
+		if changed = apply(m); !changed {
+			return nil
+		}
+		return tx.Messages().Save(ctx, m)
+	})
+	if err == nil && changed && h.listener != nil {
+		h.listener(Change{ConversationID: conv, MessageID: id, Kind: "status"})
+	}
+	return err
+}
