@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime"
 	"strings"
+	"time"
 )
 
 type options struct {
@@ -25,6 +26,8 @@ type options struct {
 	concurrency  int
 	summaryCalls int
 	only         string
+	webhookFor   time.Duration
+	webhookConns int
 }
 
 func main() {
@@ -37,7 +40,9 @@ func main() {
 	flag.IntVar(&o.batch, "batch", 1_000, "items per batch request")
 	flag.IntVar(&o.concurrency, "concurrency", 2, "batch requests in flight at once")
 	flag.IntVar(&o.summaryCalls, "summary-calls", 2_000, "customer summary requests to time")
-	flag.StringVar(&o.only, "only", "", "run only the named benchmarks (comma-separated: sync)")
+	flag.StringVar(&o.only, "only", "", "run only the named benchmarks (comma-separated: sync, webhooks)")
+	flag.DurationVar(&o.webhookFor, "webhook-duration", 30*time.Second, "how long to push status webhooks")
+	flag.IntVar(&o.webhookConns, "webhook-connections", 32, "concurrent webhook senders")
 	flag.Parse()
 	if o.databaseURL == "" {
 		fmt.Fprintln(os.Stderr, "saldo-bench: DATABASE_URL is required (make bench sets it)")
@@ -58,6 +63,11 @@ func run(ctx context.Context, o options) error {
 	if want("sync") {
 		if err := benchSync(ctx, o); err != nil {
 			return fmt.Errorf("sync benchmark: %w", err)
+		}
+	}
+	if want("webhooks") {
+		if err := benchWebhooks(ctx, o); err != nil {
+			return fmt.Errorf("webhook benchmark: %w", err)
 		}
 	}
 	return nil

@@ -54,8 +54,8 @@ func (o options) environ(dbURL string, extra ...string) []string {
 }
 
 // startServer migrates a fresh database, makes an API key and starts
-// `saldo serve` on a free loopback port.
-func startServer(ctx context.Context, o options, dbName string, extraEnv ...string) (*server, error) {
+// `saldo <command>` (serve or all) on a free loopback port.
+func startServer(ctx context.Context, o options, dbName, command string, extraEnv ...string) (*server, error) {
 	dbURL, err := freshDatabase(ctx, o.databaseURL, dbName)
 	if err != nil {
 		return nil, fmt.Errorf("create database: %w", err)
@@ -80,7 +80,7 @@ func startServer(ctx context.Context, o options, dbName string, extraEnv ...stri
 	addr := l.Addr().String()
 	_ = l.Close()
 	s := &server{base: "http://" + addr, dbURL: dbURL, apiKey: lines[len(lines)-1]}
-	s.cmd = exec.CommandContext(ctx, o.saldo, "serve") //nolint:gosec // as above
+	s.cmd = exec.CommandContext(ctx, o.saldo, command) //nolint:gosec // as above
 	s.cmd.Env = o.environ(dbURL, append([]string{"HTTP_ADDR=" + addr}, extraEnv...)...)
 	var stderr bytes.Buffer
 	s.cmd.Stderr = &stderr

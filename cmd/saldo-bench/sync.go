@@ -30,7 +30,7 @@ type batchResponse struct {
 // benchSync syncs customers and invoices through the API in batches, times
 // a raw COPY of the same invoice rows, and times the customer summary.
 func benchSync(ctx context.Context, o options) error {
-	s, err := startServer(ctx, o, "saldo_bench")
+	s, err := startServer(ctx, o, "saldo_bench", "serve")
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ func envOr(name, def string) string {
 }
 
 func (s *saldo) key(scopes ...apikey.Scope) string {
-	_, secret, err := application.NewCreateAPIKey(s.app.apiKeys, s.clock).Handle(context.Background(), "test", scopes)
+	_, secret, err := application.NewCreateAPIKey(s.app.apiKeys, s.app.clock).Handle(context.Background(), "test", scopes)
 	require.NoError(s.t, err)
 	return secret
 }

@@ -144,6 +144,10 @@ func seed(ctx context.Context, cfg config, out io.Writer) error {
 			recorded++
 		}
 	}
+	fmt.Fprintln(out, "Demo customers to write as from the WhatsApp simulator:")
+	for _, i := range []int{0, len(demoNames[0]), len(demoNames[0]) + len(demoNames[1])} {
+		fmt.Fprintf(out, "  %-32s %s\n", customers[i].Name, customers[i].Phone)
+	}
 	fmt.Fprintf(out, "Demo data: %d customers, %d invoices (%d created, %d updated, %d unchanged), %d payments (%d new).\n",
 		len(customers), len(invoices), counts[application.Created], counts[application.Updated], counts[application.Unchanged],
 		len(payments), recorded)

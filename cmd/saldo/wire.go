@@ -56,6 +56,9 @@ type app struct {
 	deliver       *application.DeliverMessage
 	processHook   *application.ProcessWhatsAppWebhook
 	syncTemplates *application.SyncTemplates
+
+	sweepEvery time.Duration // how often stored but unprocessed webhooks are looked for
+	sweepGrace time.Duration // how old they must be to be handed over again
 }
 
 func newApp(ctx context.Context, cfg config, clk ports.Clock) (*app, error) {
@@ -76,7 +79,10 @@ func newApp(ctx context.Context, cfg config, clk ports.Clock) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to the database: %w", err)
 	}
-	a := &app{cfg: cfg, log: log, db: db, clock: clk, redis: queue.NewPinger(redisOpt), queue: queue.NewQueue(redisOpt), gateway: gateway}
+	a := &app{
+		cfg: cfg, log: log, db: db, clock: clk, redis: queue.NewPinger(redisOpt), queue: queue.NewQueue(redisOpt), gateway: gateway,
+		sweepEvery: 30 * time.Second, sweepGrace: time.Minute,
+	}
 	a.customers = postgres.NewCustomerRepository(db)
 	a.invoices = postgres.NewInvoiceRepository(db)
 	a.payments = postgres.NewPaymentRepository(db)
@@ -177,8 +183,8 @@ func (a *app) worker(ctx context.Context) error {
 		return nil
 	})
 	g.Go(func() error {
-		queue.Every(ctx, 30*time.Second, "webhook sweeper", a.log, func(ctx context.Context) error {
-			_, err := sweep.Handle(ctx, time.Minute)
+		queue.Every(ctx, a.sweepEvery, "webhook sweeper", a.log, func(ctx context.Context) error {
+			_, err := sweep.Handle(ctx, a.sweepGrace)
 			return err
 		})
 		return nil
