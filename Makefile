@@ -74,6 +74,16 @@ RACE = race=-race; \
 		fi; \
 	fi
 
+# The browser tests drive Debian's Chromium: installed with apt-get when root and missing.
+CHROMIUM = if ! command -v chromium >/dev/null 2>&1 && [ -z "$${SALDO_CHROMIUM:-}" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing chromium (browser tests) ..."; \
+			{ DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null; \
+		else \
+			echo "the browser tests need Chromium: apt-get install chromium (or set SALDO_CHROMIUM)" >&2; exit 1; \
+		fi; \
+	fi
+
 # ---------------------------------------------------------------- targets
 
 .PHONY: help
@@ -94,7 +104,8 @@ run: build ## Start PostgreSQL + Redis, migrate, seed demo data, serve on HTTP_A
 	@$(CURDIR)/scripts/run.sh
 
 .PHONY: test
-test: $(GOTESTSUM) ## Run all tests with -race (starts PostgreSQL + Redis; `make services-stop` stops them)
+test: $(GOTESTSUM) ## Run all tests with -race, browser tests included (starts PostgreSQL + Redis; `make services-stop` stops them)
+	@$(CHROMIUM)
 	@$(RACE); $(WITH_SERVICES) export SALDO_TEST_DATABASE_URL="$${SALDO_TEST_DATABASE_URL:-$$DATABASE_URL}" && \
 		gotestsum --format pkgname-and-test-fails -- $$race $(GOTEST_FLAGS) ./...
 
@@ -102,6 +113,12 @@ test: $(GOTESTSUM) ## Run all tests with -race (starts PostgreSQL + Redis; `make
 test-short: $(GOTESTSUM) ## Run the tests with -short
 	@$(RACE); $(WITH_SERVICES) export SALDO_TEST_DATABASE_URL="$${SALDO_TEST_DATABASE_URL:-$$DATABASE_URL}" && \
 		gotestsum --format pkgname-and-test-fails -- $$race $(GOTEST_FLAGS) -short ./...
+
+.PHONY: screenshots
+screenshots: ## Regenerate docs/screenshots (the console in Chromium, desktop and phone)
+	@$(CHROMIUM)
+	@$(WITH_SERVICES) export SALDO_TEST_DATABASE_URL="$${SALDO_TEST_DATABASE_URL:-$$DATABASE_URL}" SALDO_SCREENSHOTS=$(CURDIR)/docs/screenshots && \
+		$(GO) test -count=1 -run 'TestConsoleInTheBrowser' ./cmd/saldo/
 
 .PHONY: bench
 bench: build ## Run cmd/saldo-bench against local services and print its figures (BENCH_FLAGS=...)

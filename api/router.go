@@ -22,6 +22,7 @@ import (
 	swaggerfiles "github.com/swaggo/files"
 	ginswagger "github.com/swaggo/gin-swagger"
 
+	"github.com/saldocrm/saldo/api/console"
 	"github.com/saldocrm/saldo/application"
 	_ "github.com/saldocrm/saldo/docs" // the generated Swagger spec
 	"github.com/saldocrm/saldo/domain/apikey"
@@ -46,6 +47,7 @@ type Deps struct {
 	Authenticate   *application.AuthenticateAPIKey
 	ReadinessProbe map[string]ports.Pinger // name → service, for /readyz
 	WhatsApp       WhatsAppDeps
+	Console        *console.Deps // the agents' web console at /; nil serves the API alone
 }
 
 // maxBody bounds request bodies: a batch of 1,000 invoices is well under it.
@@ -67,7 +69,11 @@ func NewRouter(d Deps) *gin.Engine {
 	r.GET("/healthz", h.healthz)
 	r.GET("/readyz", h.readyz)
 	r.GET("/swagger/*any", ginswagger.WrapHandler(swaggerfiles.Handler))
-	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
+	if d.Console != nil {
+		console.Register(r, *d.Console)
+	} else {
+		r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
+	}
 
 	v1 := r.Group("/api/v1", limitBody(maxBody))
 	read := v1.Group("", h.requireKey(apikey.Read))

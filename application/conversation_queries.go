@@ -52,3 +52,8 @@ func (q *ConversationQueries) Messages(ctx context.Context, id uuid.UUID, p port
 	}
 	return trimPage(items, want)
 }
+
+// Latest returns the last n messages of conversation id, oldest first.
+func (q *ConversationQueries) Latest(ctx context.Context, id uuid.UUID, n int) ([]*conversation.Message, error) {
+	return q.messages.Latest(ctx, id, n)
+}

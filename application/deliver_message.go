@@ -22,7 +22,7 @@ type DeliverMessage struct {
 	gateway       ports.MessagingGateway
 	uow           ports.UnitOfWork
 	clock         ports.Clock
-	listener      func(Change)
+	listener      func(context.Context, Change)
 }
 
 // NewDeliverMessage returns the use case.
@@ -34,7 +34,7 @@ func NewDeliverMessage(messages ports.MessageRepository, conversations ports.Con
 }
 
 // OnChange registers a function told when a message changes, for live updates.
-func (h *DeliverMessage) OnChange(fn func(Change)) { h.listener = fn }
+func (h *DeliverMessage) OnChange(fn func(context.Context, Change)) { h.listener = fn }
 
 // Handle sends message id. An error means the send may succeed later
 // (WhatsApp rate limits, an outage); refusals that cannot are recorded on
@@ -92,7 +92,7 @@ func (h *DeliverMessage) update(ctx context.Context, id uuid.UUID, apply func(*c
 		return tx.Messages().Save(ctx, m)
 	})
 	if err == nil && changed && h.listener != nil {
-		h.listener(Change{ConversationID: conv, MessageID: id, Kind: "status"})
+		h.listener(ctx, Change{ConversationID: conv, MessageID: id, Kind: "status"})
 	}
 	return err
 }

@@ -49,3 +49,8 @@ func (q *Lookups) Invoice(ctx context.Context, id uuid.UUID) (*invoice.Invoice, 
 func (q *Lookups) Payment(ctx context.Context, id uuid.UUID) (*payment.Payment, error) {
 	return q.payments.Get(ctx, id)
 }
+
+// CustomerNames returns the names of the customers with the given ids.
+func (q *Lookups) CustomerNames(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]string, error) {
+	return q.customers.Names(ctx, ids)
+}

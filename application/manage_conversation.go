@@ -24,13 +24,14 @@ type ConversationUpdate struct {
 type ManageConversation struct {
 	uow       ports.UnitOfWork
 	customers ports.CustomerRepository
+	users     ports.UserRepository
 	clock     ports.Clock
 }
 
 // NewManageConversation returns the use case.
-func NewManageConversation(uow ports.UnitOfWork, customers ports.CustomerRepository, clock ports.Clock) *ManageConversation {
-	must(uow, customers, clock)
-	return &ManageConversation{uow: uow, customers: customers, clock: clock}
+func NewManageConversation(uow ports.UnitOfWork, customers ports.CustomerRepository, users ports.UserRepository, clock ports.Clock) *ManageConversation {
+	must(uow, customers, users, clock)
+	return &ManageConversation{uow: uow, customers: customers, users: users, clock: clock}
 }
 
 // act locks conversation id, applies fn and saves it with the message fn
@@ -76,8 +77,13 @@ func (h *ManageConversation) Reopen(ctx context.Context, id, by uuid.UUID) (*con
 	})
 }
 
-// Assign gives conversation id to assignee (uuid.Nil: nobody).
+// Assign gives conversation id to assignee (uuid.Nil: nobody), who must be a user.
 func (h *ManageConversation) Assign(ctx context.Context, id, assignee, by uuid.UUID) (*conversation.Conversation, error) {
+	if assignee != uuid.Nil {
+		if _, err := h.users.Get(ctx, assignee); err != nil {
+			return nil, err
+		}
+	}
 	return h.act(ctx, id, func(c *conversation.Conversation, now time.Time) (*conversation.Message, error) {
 		if c.AssigneeID() == assignee {
 			return nil, nil

@@ -37,7 +37,7 @@ type ProcessWhatsAppWebhook struct {
 	uow      ports.UnitOfWork
 	clock    ports.Clock
 	log      *slog.Logger
-	listener func(Change) // told about each change, for live updates; may be nil
+	listener func(context.Context, Change) // told about each change, for live updates; may be nil
 }
 
 // Change says what a webhook changed, for live updates.
@@ -56,7 +56,7 @@ func NewProcessWhatsAppWebhook(decoder ports.WebhookDecoder, inbox ports.Webhook
 }
 
 // OnChange registers a function told about every change applied.
-func (h *ProcessWhatsAppWebhook) OnChange(fn func(Change)) { h.listener = fn }
+func (h *ProcessWhatsAppWebhook) OnChange(fn func(context.Context, Change)) { h.listener = fn }
 
 // Handle processes event id. An error means "try again later".
 func (h *ProcessWhatsAppWebhook) Handle(ctx context.Context, id uuid.UUID) error {
@@ -87,22 +87,22 @@ func (h *ProcessWhatsAppWebhook) Handle(ctx context.Context, id uuid.UUID) error
 		err = nil
 	}
 	if err != nil {
-		h.notify(changes)
+		h.notify(ctx, changes)
 		return err
 	}
 	if err := h.templates(ctx, events.Templates); err != nil {
 		return err
 	}
-	h.notify(changes)
+	h.notify(ctx, changes)
 	return h.inbox.MarkProcessed(ctx, id, h.clock.Now())
 }
 
-func (h *ProcessWhatsAppWebhook) notify(changes []Change) {
+func (h *ProcessWhatsAppWebhook) notify(ctx context.Context, changes []Change) {
 	if h.listener == nil {
 		return
 	}
 	for _, c := range changes {
-		h.listener(c)
+		h.listener(ctx, c)
 	}
 }
 

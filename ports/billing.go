@@ -32,6 +32,7 @@ type InvoiceFilter struct {
 	Page
 	CustomerID uuid.UUID
 	Status     invoice.Status
+	Currency   money.Currency // zero: any
 	Overdue    *bool          // open with a balance and past due on Today
 	DueBefore  date.Date      // due on or before
 	DueAfter   date.Date      // due on or after
@@ -55,6 +56,8 @@ type CustomerRepository interface {
 	ByExternalIDs(ctx context.Context, externalIDs []string) (map[string]*customer.Customer, error)
 	// ExternalIDs returns the external ids of the customers with the given ids.
 	ExternalIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]string, error)
+	// Names returns the names of the customers with the given ids.
+	Names(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]string, error)
 	List(ctx context.Context, f CustomerFilter) ([]*customer.Customer, error)
 	// Save inserts new customers and updates existing ones, in one statement.
 	Save(ctx context.Context, customers ...*customer.Customer) error

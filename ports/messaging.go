@@ -92,6 +92,8 @@ type MessageRepository interface {
 	Save(ctx context.Context, m *conversation.Message) error
 	// List returns a conversation's messages, oldest first, after the cursor.
 	List(ctx context.Context, conversationID uuid.UUID, p Page) ([]*conversation.Message, error)
+	// Latest returns a conversation's last n messages, oldest first.
+	Latest(ctx context.Context, conversationID uuid.UUID, n int) ([]*conversation.Message, error)
 }
 
 // NumberRepository stores the organization's business numbers.

@@ -41,4 +41,6 @@ type AgingReport struct {
 type ReportQueries interface {
 	// Aging computes the aging report on today, with up to top debtors per currency.
 	Aging(ctx context.Context, today date.Date, top int) (AgingReport, error)
+	// Balances returns the open balance per currency of each of the customers.
+	Balances(ctx context.Context, customerIDs []uuid.UUID) (map[uuid.UUID][]money.Money, error)
 }

@@ -51,7 +51,7 @@ func TestConversationRepository_SaveAndGet(t *testing.T) {
 		WAMID: "wamid.1", Content: conversation.Content{Type: conversation.Text, Text: "Hola, ¿cuánto debo?"}, SentAt: later,
 	}, "María López", later)
 	c.LinkCustomer(cust.ID(), later)
-	agent := uuid.New()
+	agent := saveAgent(t, db)
 	c.Assign(newV7(), agent, agent, later)
 	c.SetPriority(conversation.Urgent, later)
 	require.NoError(t, c.SetTags([]string{"promesa", "VIP", "bogotá"}, later))
@@ -226,7 +226,7 @@ func TestConversationRepository_List(t *testing.T) {
 		newCustomer(t, "C-2", func(d *customer.Details) { d.Name = "Panadería Sol" }),
 	}
 	require.NoError(t, postgres.NewCustomerRepository(db).Save(ctx, customers...))
-	agent1, agent2 := uuid.New(), uuid.New()
+	agent1, agent2 := saveAgent(t, db), saveAgent(t, db)
 
 	conv := func(numberID uuid.UUID, waID, contact string, lastMessage time.Duration, edit func(*conversation.Conversation)) *conversation.Conversation {
 		c, err := conversation.Start(newV7(), numberID, waID, contact, now)
@@ -363,7 +363,7 @@ func TestConversationRepository_ListUsesIndexes(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := t.Context()
 	num := saveNumber(t, db, "1001")
-	agent := uuid.New()
+	agent := saveAgent(t, db)
 	quiet := db.Session(&gorm.Session{Logger: logger.Discard}) // slow by design: no warning
 	require.NoError(t, quiet.Exec(`
 		INSERT INTO conversations (id, number_id, wa_id, status, priority, assignee_id, last_message_at, created_at, updated_at)

@@ -156,21 +156,31 @@ func (r *CustomerRepository) ByExternalIDs(ctx context.Context, externalIDs []st
 
 // ExternalIDs returns the external ids of the customers with the given ids.
 func (r *CustomerRepository) ExternalIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]string, error) {
+	return r.column(ctx, ids, "external_id")
+}
+
+// Names returns the names of the customers with the given ids.
+func (r *CustomerRepository) Names(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]string, error) {
+	return r.column(ctx, ids, "name")
+}
+
+// column reads one text column of the customers with the given ids.
+func (r *CustomerRepository) column(ctx context.Context, ids []uuid.UUID, column string) (map[uuid.UUID]string, error) {
 	out := make(map[uuid.UUID]string, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
 	var rows []struct {
-		ID         uuid.UUID
-		ExternalID string
+		ID    uuid.UUID
+		Value string
 	}
-	err := r.db.WithContext(ctx).Model(&customerRow{}).Select("id, external_id").
+	err := r.db.WithContext(ctx).Model(&customerRow{}).Select("id, "+column+" AS value").
 		Where("id = ANY(?::text[]::uuid[])", uuidArray(ids)).Find(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("get customer external ids: %w", err)
+		return nil, fmt.Errorf("get customer %s: %w", column, err)
 	}
 	for _, row := range rows {
-		out[row.ID] = row.ExternalID
+		out[row.ID] = row.Value
 	}
 	return out, nil
 }

@@ -13,11 +13,13 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"github.com/saldocrm/saldo/adapters/postgres"
 	"github.com/saldocrm/saldo/domain/customer"
 	"github.com/saldocrm/saldo/domain/date"
 	"github.com/saldocrm/saldo/domain/invoice"
 	"github.com/saldocrm/saldo/domain/money"
 	"github.com/saldocrm/saldo/domain/payment"
+	"github.com/saldocrm/saldo/domain/user"
 )
 
 // now is the tests' clock: microsecond precision, as PostgreSQL stores it.
@@ -169,4 +171,22 @@ func count(t testing.TB, db *gorm.DB, query string, args ...any) int {
 	var n int
 	require.NoError(t, db.WithContext(context.Background()).Raw(query, args...).Scan(&n).Error)
 	return n
+}
+
+// newUser returns an agent with a unique email, not stored.
+func newUser(t testing.TB, name string, role user.Role) *user.User {
+	t.Helper()
+	id := uuid.Must(uuid.NewV7())
+	u, err := user.New(id, "user-"+id.String()+"@saldo.test", name, role, "es", "$2a$04$not-a-real-hash", now)
+	require.NoError(t, err)
+	return u
+}
+
+// saveAgent stores an agent and returns their id, for conversations to be
+// assigned to (conversations.assignee_id references users).
+func saveAgent(t testing.TB, db *gorm.DB) uuid.UUID {
+	t.Helper()
+	u := newUser(t, "Agent", user.Agent)
+	require.NoError(t, postgres.NewUserRepository(db).Create(context.Background(), u))
+	return u.ID()
 }

@@ -197,6 +197,9 @@ func (r *InvoiceRepository) List(ctx context.Context, f ports.InvoiceFilter) ([]
 	if f.Status != "" {
 		q = q.Where("status = ?", string(f.Status))
 	}
+	if !f.Currency.IsZero() {
+		q = q.Where("currency = ?", f.Currency.Code())
+	}
 	if !f.DueBefore.IsZero() {
 		q = q.Where("due_date <= ?::date", f.DueBefore.String())
 	}

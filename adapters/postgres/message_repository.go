@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -206,6 +207,22 @@ func (r *MessageRepository) List(ctx context.Context, conversationID uuid.UUID, 
 	if err := paginate(q, p).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list messages of conversation %s: %w", conversationID, err)
 	}
+	return messagesToDomain(rows)
+}
+
+// Latest returns a conversation's last n messages, oldest first.
+func (r *MessageRepository) Latest(ctx context.Context, conversationID uuid.UUID, n int) ([]*conversation.Message, error) {
+	var rows []messageRow
+	err := r.db.WithContext(ctx).Model(&messageRow{}).Where("conversation_id = ?", conversationID).
+		Order("id DESC").Limit(n).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("latest messages of conversation %s: %w", conversationID, err)
+	}
+	slices.Reverse(rows)
+	return messagesToDomain(rows)
+}
+
+func messagesToDomain(rows []messageRow) ([]*conversation.Message, error) {
 	out := make([]*conversation.Message, 0, len(rows))
 	for _, row := range rows {
 		m, err := row.toDomain()

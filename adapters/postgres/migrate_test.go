@@ -21,19 +21,32 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	}
 	billing := []string{"customers", "invoices", "payments", "payment_allocations", "api_keys"}
 	whatsapp := []string{"whatsapp_numbers", "conversations", "messages", "templates", "webhook_events", "outbox"}
+	users := []string{"users", "sessions"}
 	require.Equal(t, 5, tables(billing...))
 	require.Equal(t, 6, tables(whatsapp...))
+	require.Equal(t, 2, tables(users...))
+	assigneeKey := func() int {
+		return count(t, db, `SELECT count(*) FROM pg_constraint WHERE conname = 'conversations_assignee_fkey'`)
+	}
+	require.Equal(t, 1, assigneeKey())
 
 	status, err := postgres.MigrateStatus(ctx, db)
 	require.NoError(t, err)
 	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00001_billing\.sql`, status)
 	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00002_whatsapp\.sql`, status)
+	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00003_users\.sql`, status)
 
 	out, err := postgres.MigrateUp(ctx, db)
 	require.NoError(t, err, "nothing to apply is not an error")
-	assert.Equal(t, "database is up to date (version 2)", out)
+	assert.Equal(t, "database is up to date (version 3)", out)
 
 	// Down one at a time, the latest first.
+	out, err = postgres.MigrateDown(ctx, db)
+	require.NoError(t, err)
+	assert.Contains(t, out, "down 00003_users.sql")
+	assert.Equal(t, 0, tables(users...))
+	assert.Equal(t, 0, assigneeKey())
+	assert.Equal(t, 6, tables(whatsapp...))
 	out, err = postgres.MigrateDown(ctx, db)
 	require.NoError(t, err)
 	assert.Contains(t, out, "down 00002_whatsapp.sql")
@@ -47,6 +60,7 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	require.NoError(t, err)
 	assert.Regexp(t, `pending\s+-\s+00001_billing\.sql`, status)
 	assert.Regexp(t, `pending\s+-\s+00002_whatsapp\.sql`, status)
+	assert.Regexp(t, `pending\s+-\s+00003_users\.sql`, status)
 
 	out, err = postgres.MigrateDown(ctx, db)
 	require.NoError(t, err, "nothing to roll back is not an error")
@@ -56,12 +70,16 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, out, "up 00001_billing.sql")
 	assert.Contains(t, out, "up 00002_whatsapp.sql")
+	assert.Contains(t, out, "up 00003_users.sql")
 	assert.Equal(t, 5, tables(billing...))
 	assert.Equal(t, 6, tables(whatsapp...))
+	assert.Equal(t, 2, tables(users...))
+	assert.Equal(t, 1, assigneeKey())
 
 	// The schema works again.
 	require.NoError(t, postgres.NewCustomerRepository(db).Save(ctx, newCustomer(t, "C-1")))
 	saveNumber(t, db, "1001")
+	saveAgent(t, db)
 }
 
 func TestPinger(t *testing.T) {

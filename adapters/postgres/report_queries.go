@@ -168,3 +168,30 @@ func (q *ReportQueries) Aging(ctx context.Context, today date.Date, top int) (po
 func errReport(cause error) error {
 	return fmt.Errorf("postgres: aging report: stored invoices do not load: %s", cause.Error())
 }
+
+// Balances implements ports.ReportQueries.
+func (q *ReportQueries) Balances(ctx context.Context, customerIDs []uuid.UUID) (map[uuid.UUID][]money.Money, error) {
+	out := make(map[uuid.UUID][]money.Money, len(customerIDs))
+	if len(customerIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		CustomerID uuid.UUID
+		Currency   string
+		Balance    decimal.Decimal
+	}
+	err := q.db.WithContext(ctx).Raw(`SELECT customer_id, currency, sum(total - amount_paid) AS balance
+		FROM invoices WHERE status = 'open' AND customer_id = ANY(?::text[]::uuid[]) AND total > amount_paid
+		GROUP BY customer_id, currency ORDER BY customer_id, currency`, uuidArray(customerIDs)).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("customer balances: %w", err)
+	}
+	for _, r := range rows {
+		m, err := moneyFrom(r.Balance, r.Currency)
+		if err != nil {
+			return nil, err
+		}
+		out[r.CustomerID] = append(out[r.CustomerID], m)
+	}
+	return out, nil
+}

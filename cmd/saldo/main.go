@@ -23,6 +23,9 @@ Commands:
   seed                        load the demo data (idempotent)
   apikey create --name NAME [--scopes read,write]
                               create an API key; the key is the last line printed
+  user create --email EMAIL --name NAME --role owner|manager|agent [--password P] [--language es|pt|en]
+                              create a console user; without --password one is
+                              generated and printed on the last line
   sim                         run the WhatsApp Cloud API simulator (SIM_ADDR, default 127.0.0.1:8081)
 
 Configuration comes from the environment: see the README.
@@ -63,6 +66,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return seed(ctx, cfg, out)
 	case "apikey":
 		return apiKey(ctx, cfg, args[1:], out)
+	case "user":
+		return userCommand(ctx, cfg, args[1:], out)
 	case "sim":
 		return simulate(ctx, cfg)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -16,6 +17,7 @@ import (
 	"github.com/saldocrm/saldo/domain/invoice"
 	"github.com/saldocrm/saldo/domain/money"
 	"github.com/saldocrm/saldo/domain/payment"
+	"github.com/saldocrm/saldo/domain/user"
 )
 
 // demoCountry is where a demo customer lives: its currency, language, phone
@@ -144,6 +146,10 @@ func seed(ctx context.Context, cfg config, out io.Writer) error {
 			recorded++
 		}
 	}
+	newUsers, err := seedUsers(ctx, a)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintln(out, "Demo customers to write as from the WhatsApp simulator:")
 	for _, i := range []int{0, len(demoNames[0]), len(demoNames[0]) + len(demoNames[1])} {
 		fmt.Fprintf(out, "  %-32s %s\n", customers[i].Name, customers[i].Phone)
@@ -151,7 +157,52 @@ func seed(ctx context.Context, cfg config, out io.Writer) error {
 	fmt.Fprintf(out, "Demo data: %d customers, %d invoices (%d created, %d updated, %d unchanged), %d payments (%d new).\n",
 		len(customers), len(invoices), counts[application.Created], counts[application.Updated], counts[application.Unchanged],
 		len(payments), recorded)
+	fmt.Fprintf(out, "Demo users (password %s), %d new:\n", demoPassword, newUsers)
+	for _, d := range demoUsers {
+		fmt.Fprintf(out, "  %-20s %s (%s)\n", d.email, d.name, d.role)
+	}
 	return nil
+}
+
+// demoPassword is every demo user's password.
+const demoPassword = "saldo-demo-2026" //nolint:gosec // the demo's published password, not a secret
+
+// demoUsers are the console's demo team, one of each role and a second agent.
+var demoUsers = []struct {
+	email, name string
+	role        user.Role
+	language    string
+}{
+	{"owner@saldo.demo", "Olivia Dueña", user.Owner, "es"},
+	{"manager@saldo.demo", "Marcos Gerente", user.Manager, "pt"},
+	{"agent@saldo.demo", "Ana Agente", user.Agent, "es"},
+	{"agent2@saldo.demo", "Diego Cobros", user.Agent, "es"},
+}
+
+// seedUsers creates the demo users that do not exist yet (by email), and
+// says how many it created; existing ones, and their passwords, are left
+// as they are.
+func seedUsers(ctx context.Context, a *app) (int, error) {
+	create := application.NewCreateUser(a.users, a.hasher, a.clock)
+	created := 0
+	for _, d := range demoUsers {
+		_, err := a.users.ByEmail(ctx, d.email)
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, user.ErrNotFound) {
+			return created, fmt.Errorf("seed users: %w", err)
+		}
+		_, _, err = create.Handle(ctx, d.email, d.name, d.role, d.language, demoPassword)
+		if errors.Is(err, user.ErrEmailTaken) {
+			continue // another seed run got there first
+		}
+		if err != nil {
+			return created, fmt.Errorf("seed user %s: %w", d.email, err)
+		}
+		created++
+	}
+	return created, nil
 }
 
 // tally counts outcomes; demo data that fails validation is a bug.

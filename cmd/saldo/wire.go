@@ -6,16 +6,20 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
 	"github.com/saldocrm/saldo/adapters/clock"
+	"github.com/saldocrm/saldo/adapters/password"
 	"github.com/saldocrm/saldo/adapters/postgres"
 	"github.com/saldocrm/saldo/adapters/queue"
 	"github.com/saldocrm/saldo/adapters/whatsapp"
 	"github.com/saldocrm/saldo/api"
+	"github.com/saldocrm/saldo/api/console"
 	"github.com/saldocrm/saldo/application"
 	"github.com/saldocrm/saldo/domain/conversation"
 	"github.com/saldocrm/saldo/ports"
@@ -29,12 +33,14 @@ type whatsAppGateway interface {
 
 // app is Saldo wired together: the adapters plugged into the use cases.
 type app struct {
-	cfg   config
-	log   *slog.Logger
-	db    *gorm.DB
-	clock ports.Clock
-	redis *queue.Pinger
-	queue *queue.Queue
+	cfg    config
+	log    *slog.Logger
+	db     *gorm.DB
+	clock  ports.Clock
+	redis  *queue.Pinger
+	queue  *queue.Queue
+	events *queue.Events
+	hub    *console.Hub
 
 	customers     *postgres.CustomerRepository
 	invoices      *postgres.InvoiceRepository
@@ -45,6 +51,9 @@ type app struct {
 	messages      *postgres.MessageRepository
 	templates     *postgres.TemplateRepository
 	inbox         *postgres.WebhookInbox
+	users         *postgres.UserRepository
+	sessions      *postgres.SessionRepository
+	hasher        password.Bcrypt
 	uow           *postgres.UnitOfWork
 	gateway       whatsAppGateway
 	decoder       whatsapp.Decoder
@@ -81,6 +90,7 @@ func newApp(ctx context.Context, cfg config, clk ports.Clock) (*app, error) {
 	}
 	a := &app{
 		cfg: cfg, log: log, db: db, clock: clk, redis: queue.NewPinger(redisOpt), queue: queue.NewQueue(redisOpt), gateway: gateway,
+		events:     queue.NewEvents(redisOpt, log),
 		sweepEvery: 30 * time.Second, sweepGrace: time.Minute,
 	}
 	a.customers = postgres.NewCustomerRepository(db)
@@ -92,6 +102,9 @@ func newApp(ctx context.Context, cfg config, clk ports.Clock) (*app, error) {
 	a.messages = postgres.NewMessageRepository(db)
 	a.templates = postgres.NewTemplateRepository(db)
 	a.inbox = postgres.NewWebhookInbox(db)
+	a.users = postgres.NewUserRepository(db)
+	a.sessions = postgres.NewSessionRepository(db)
+	a.hasher = password.Bcrypt{} // bcrypt.DefaultCost
 	a.uow = postgres.NewUnitOfWork(db)
 
 	a.syncCustomers = application.NewSyncCustomers(a.uow, clk)
@@ -101,10 +114,26 @@ func newApp(ctx context.Context, cfg config, clk ports.Clock) (*app, error) {
 	a.deliver = application.NewDeliverMessage(a.messages, a.conversations, a.numbers, a.gateway, a.uow, clk)
 	a.processHook = application.NewProcessWhatsAppWebhook(a.decoder, a.inbox, a.numbers, postgres.NewCustomerFinder(db), a.uow, clk, log)
 	a.syncTemplates = application.NewSyncTemplates(a.gateway, a.numbers, a.uow, clk)
+	// Changes the worker applies reach every web process's live streams.
+	publish := func(ctx context.Context, c application.Change) {
+		if err := a.events.Publish(ctx, ports.Event{Kind: c.Kind, ConversationID: c.ConversationID}); err != nil {
+			log.WarnContext(ctx, "publish event", slog.Any("error", err))
+		}
+	}
+	a.processHook.OnChange(publish)
+	a.deliver.OnChange(publish)
+	a.hub = console.NewHub(func(ctx context.Context, id uuid.UUID) (uuid.UUID, error) {
+		conv, err := a.conversations.Get(ctx, id)
+		if err != nil {
+			return uuid.Nil, err
+		}
+		return conv.AssigneeID(), nil
+	}, log)
 	return a, nil
 }
 
 func (a *app) close() {
+	_ = a.events.Close()
 	_ = a.queue.Close()
 	_ = a.redis.Close()
 	if sqlDB, err := a.db.DB(); err == nil {
@@ -129,17 +158,23 @@ func (a *app) router() http.Handler {
 	org := a.cfg.Org
 	finder := postgres.NewCustomerFinder(a.db)
 	secret := a.cfg.WhatsApp.AppSecret
+	reports := postgres.NewReportQueries(a.db)
+	summary := application.NewCustomerSummary(a.customers, a.invoices, a.payments, a.clock, org)
+	lookups := application.NewLookups(a.customers, a.invoices, a.payments)
+	listInvoices := application.NewListInvoices(a.invoices, a.clock, org)
+	aging := application.NewAgingReport(reports, a.clock, org)
+	manage := application.NewManageConversation(a.uow, a.customers, a.users, a.clock)
 	return api.NewRouter(api.Deps{
 		Log: a.log, Clock: a.clock, Org: org,
 		SyncCustomers: a.syncCustomers,
 		SyncInvoices:  a.syncInvoices,
 		RecordPayment: a.recordPayment,
 		ListCustomers: application.NewListCustomers(a.customers),
-		ListInvoices:  application.NewListInvoices(a.invoices, a.clock, org),
+		ListInvoices:  listInvoices,
 		ListPayments:  application.NewListPayments(a.payments),
-		Lookups:       application.NewLookups(a.customers, a.invoices, a.payments),
-		Summary:       application.NewCustomerSummary(a.customers, a.invoices, a.payments, a.clock, org),
-		Aging:         application.NewAgingReport(postgres.NewReportQueries(a.db), a.clock, org),
+		Lookups:       lookups,
+		Summary:       summary,
+		Aging:         aging,
 		Authenticate:  application.NewAuthenticateAPIKey(a.apiKeys, a.clock),
 		ReadinessProbe: map[string]ports.Pinger{
 			"database": postgres.NewPinger(a.db),
@@ -152,9 +187,35 @@ func (a *app) router() http.Handler {
 			Queries:       application.NewConversationQueries(a.conversations, a.messages),
 			Send:          a.sendMessage,
 			Start:         application.NewStartConversation(a.sendMessage, finder, a.numbers),
-			Manage:        application.NewManageConversation(a.uow, a.customers, a.clock),
+			Manage:        manage,
 			SyncTemplates: a.syncTemplates,
 			ListTemplates: application.NewListTemplates(a.templates),
+		},
+		Console: &console.Deps{
+			Log: a.log, Clock: a.clock, Org: org, SecureCookie: strings.HasPrefix(a.cfg.BaseURL, "https://"),
+			SignIn:        application.NewSignIn(a.users, a.sessions, a.hasher, a.clock),
+			SignOut:       application.NewSignOut(a.sessions),
+			Authenticate:  application.NewAuthenticateSession(a.users, a.sessions, a.clock),
+			ListUsers:     application.NewListUsers(a.users),
+			SetLanguage:   application.NewSetUserLanguage(a.users, a.clock),
+			Inbox:         application.NewInbox(postgres.NewInboxQueries(a.db)),
+			Conversations: application.NewConversationQueries(a.conversations, a.messages),
+			Send:          a.sendMessage,
+			Manage:        manage,
+			Summary:       summary,
+			Lookups:       lookups,
+			ListCustomers: application.NewListCustomers(a.customers),
+			ListInvoices:  listInvoices,
+			ListPayments:  application.NewListPayments(a.payments),
+			Aging:         aging,
+			Balances:      application.NewCustomerBalances(reports),
+			Templates:     application.NewListTemplates(a.templates),
+			Events:        a.hub,
+			Publish: func(ctx context.Context, e ports.Event) {
+				if err := a.events.Publish(ctx, e); err != nil {
+					a.log.WarnContext(ctx, "publish event", slog.Any("error", err))
+				}
+			},
 		},
 	})
 }
@@ -185,6 +246,13 @@ func (a *app) worker(ctx context.Context) error {
 	g.Go(func() error {
 		queue.Every(ctx, a.sweepEvery, "webhook sweeper", a.log, func(ctx context.Context) error {
 			_, err := sweep.Handle(ctx, a.sweepGrace)
+			return err
+		})
+		return nil
+	})
+	g.Go(func() error {
+		queue.Every(ctx, time.Hour, "expired sessions", a.log, func(ctx context.Context) error {
+			_, err := a.sessions.DeleteExpired(ctx, a.clock.Now())
 			return err
 		})
 		return nil
@@ -225,6 +293,10 @@ func serve(ctx context.Context, cfg config, web, worker bool) error {
 			Addr: cfg.HTTPAddr, Handler: a.router(), //nolint:contextcheck // handlers use each request's context
 			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute,
 		}
+		g.Go(func() error {
+			a.events.Subscribe(ctx, a.hub.Dispatch)
+			return nil
+		})
 		g.Go(func() error {
 			a.log.InfoContext(ctx, "http server listening", slog.String("addr", cfg.HTTPAddr), slog.String("base_url", cfg.BaseURL))
 			if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {

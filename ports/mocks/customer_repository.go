@@ -321,6 +321,65 @@ func (_c *CustomerRepository_List_Call) RunAndReturn(run func(context.Context, p
 	return _c
 }
 
+// Names provides a mock function with given fields: ctx, ids
+func (_m *CustomerRepository) Names(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]string, error) {
+	ret := _m.Called(ctx, ids)
+
+	if len(ret) == 0 {
+		panic("no return value specified for Names")
+	}
+
+	var r0 map[uuid.UUID]string
+	var r1 error
+	if rf, ok := ret.Get(0).(func(context.Context, []uuid.UUID) (map[uuid.UUID]string, error)); ok {
+		return rf(ctx, ids)
+	}
+	if rf, ok := ret.Get(0).(func(context.Context, []uuid.UUID) map[uuid.UUID]string); ok {
+		r0 = rf(ctx, ids)
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).(map[uuid.UUID]string)
+		}
+	}
+
+	if rf, ok := ret.Get(1).(func(context.Context, []uuid.UUID) error); ok {
+		r1 = rf(ctx, ids)
+	} else {
+		r1 = ret.Error(1)
+	}
+
+	return r0, r1
+}
+
+// CustomerRepository_Names_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'Names'
+type CustomerRepository_Names_Call struct {
+	*mock.Call
+}
+
+// Names is a helper method to define mock.On call
+//   - ctx context.Context
+//   - ids []uuid.UUID
+func (_e *CustomerRepository_Expecter) Names(ctx interface{}, ids interface{}) *CustomerRepository_Names_Call {
+	return &CustomerRepository_Names_Call{Call: _e.mock.On("Names", ctx, ids)}
+}
+
+func (_c *CustomerRepository_Names_Call) Run(run func(ctx context.Context, ids []uuid.UUID)) *CustomerRepository_Names_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run(args[0].(context.Context), args[1].([]uuid.UUID))
+	})
+	return _c
+}
+
+func (_c *CustomerRepository_Names_Call) Return(_a0 map[uuid.UUID]string, _a1 error) *CustomerRepository_Names_Call {
+	_c.Call.Return(_a0, _a1)
+	return _c
+}
+
+func (_c *CustomerRepository_Names_Call) RunAndReturn(run func(context.Context, []uuid.UUID) (map[uuid.UUID]string, error)) *CustomerRepository_Names_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
 // Save provides a mock function with given fields: ctx, customers
 func (_m *CustomerRepository) Save(ctx context.Context, customers ...*customer.Customer) error {
 	_va := make([]interface{}, len(customers))

@@ -142,6 +142,66 @@ func (_c *MessageRepository_Get_Call) RunAndReturn(run func(context.Context, uui
 	return _c
 }
 
+// Latest provides a mock function with given fields: ctx, conversationID, n
+func (_m *MessageRepository) Latest(ctx context.Context, conversationID uuid.UUID, n int) ([]*conversation.Message, error) {
+	ret := _m.Called(ctx, conversationID, n)
+
+	if len(ret) == 0 {
+		panic("no return value specified for Latest")
+	}
+
+	var r0 []*conversation.Message
+	var r1 error
+	if rf, ok := ret.Get(0).(func(context.Context, uuid.UUID, int) ([]*conversation.Message, error)); ok {
+		return rf(ctx, conversationID, n)
+	}
+	if rf, ok := ret.Get(0).(func(context.Context, uuid.UUID, int) []*conversation.Message); ok {
+		r0 = rf(ctx, conversationID, n)
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).([]*conversation.Message)
+		}
+	}
+
+	if rf, ok := ret.Get(1).(func(context.Context, uuid.UUID, int) error); ok {
+		r1 = rf(ctx, conversationID, n)
+	} else {
+		r1 = ret.Error(1)
+	}
+
+	return r0, r1
+}
+
+// MessageRepository_Latest_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'Latest'
+type MessageRepository_Latest_Call struct {
+	*mock.Call
+}
+
+// Latest is a helper method to define mock.On call
+//   - ctx context.Context
+//   - conversationID uuid.UUID
+//   - n int
+func (_e *MessageRepository_Expecter) Latest(ctx interface{}, conversationID interface{}, n interface{}) *MessageRepository_Latest_Call {
+	return &MessageRepository_Latest_Call{Call: _e.mock.On("Latest", ctx, conversationID, n)}
+}
+
+func (_c *MessageRepository_Latest_Call) Run(run func(ctx context.Context, conversationID uuid.UUID, n int)) *MessageRepository_Latest_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run(args[0].(context.Context), args[1].(uuid.UUID), args[2].(int))
+	})
+	return _c
+}
+
+func (_c *MessageRepository_Latest_Call) Return(_a0 []*conversation.Message, _a1 error) *MessageRepository_Latest_Call {
+	_c.Call.Return(_a0, _a1)
+	return _c
+}
+
+func (_c *MessageRepository_Latest_Call) RunAndReturn(run func(context.Context, uuid.UUID, int) ([]*conversation.Message, error)) *MessageRepository_Latest_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
 // List provides a mock function with given fields: ctx, conversationID, p
 func (_m *MessageRepository) List(ctx context.Context, conversationID uuid.UUID, p ports.Page) ([]*conversation.Message, error) {
 	ret := _m.Called(ctx, conversationID, p)

@@ -1,0 +1,164 @@
+package console
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/saldocrm/saldo/domain/date"
+	"github.com/saldocrm/saldo/domain/money"
+)
+
+// Lang is a console language: es (default), pt or en.
+type Lang string
+
+// The console languages.
+const (
+	ES Lang = "es"
+	PT Lang = "pt"
+	EN Lang = "en"
+)
+
+func parseLang(s string) Lang {
+	switch Lang(strings.ToLower(strings.TrimSpace(s))) {
+	case PT:
+		return PT
+	case EN:
+		return EN
+	}
+	return ES
+}
+
+func (l Lang) index() int {
+	switch l {
+	case PT:
+		return 1
+	case EN:
+		return 2
+	}
+	return 0
+}
+
+// T translates key into l, formatting args into it when it has verbs. An
+// unknown key shows itself, so a missing string is visible, not blank.
+func T(l Lang, key string, args ...any) string {
+	e, ok := catalog[key]
+	if !ok {
+		return key
+	}
+	s := e[l.index()]
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+var symbols = map[string]string{"COP": "$", "MXN": "$", "USD": "US$", "BRL": "R$", "EUR": "€", "CLP": "$", "PEN": "S/", "ARS": "$", "GBP": "£"}
+
+// Money formats m for l: "$ 1.250.000,00 COP", "R$ 1.234,50", "US$1,234.50".
+func Money(l Lang, m money.Money) string {
+	code := m.Currency().Code()
+	num := groupDigits(m.Amount().Abs(), m.Currency().MinorUnits(), l)
+	sign := ""
+	if m.IsNegative() {
+		sign = "-"
+	}
+	sym, ok := symbols[code]
+	if !ok {
+		return sign + num + " " + code
+	}
+	sep := " "
+	if l == EN {
+		sep = ""
+	}
+	out := sign + sym + sep + num
+	if sym == "$" { // COP, MXN, CLP and ARS all write "$": name the currency
+		out += " " + code
+	}
+	return out
+}
+
+func groupDigits(d decimal.Decimal, places int32, l Lang) string {
+	thousands, point := ".", ","
+	if l == EN {
+		thousands, point = ",", "."
+	}
+	neg := d.IsNegative()
+	s := d.Abs().StringFixed(places)
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteString(thousands)
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if frac != "" {
+		out += point + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+var months = [3][12]string{
+	{"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"},
+	{"jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"},
+	{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+}
+
+// Date formats a calendar date for l: "21 nov 2026" or "Nov 21, 2026".
+func Date(l Lang, d date.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	t := d.Time()
+	m := months[l.index()][t.Month()-1]
+	if l == EN {
+		return fmt.Sprintf("%s %d, %d", m, t.Day(), t.Year())
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), m, t.Year())
+}
+
+// Clock formats the time of day of t in loc: "14:05", or "2:05 PM" in English.
+func Clock(l Lang, t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	if l == EN {
+		return t.In(loc).Format("3:04 PM")
+	}
+	return t.In(loc).Format("15:04")
+}
+
+// When formats an instant for lists: the time today, "ayer", or the date.
+func When(l Lang, t, now time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	day, today := date.Of(t, loc), date.Of(now, loc)
+	switch {
+	case day.Equal(today):
+		return Clock(l, t, loc)
+	case day.Equal(today.AddDays(-1)):
+		return T(l, "yesterday")
+	}
+	return Date(l, day)
+}
+
+// Duration formats a time left: "23 h 12 min", "12 min".
+func Duration(d time.Duration) string {
+	if d <= 0 {
+		return "0 min"
+	}
+	h := int(d.Hours())
+	m := int(d.Minutes()) % 60
+	if h == 0 {
+		return fmt.Sprintf("%d min", m)
+	}
+	return fmt.Sprintf("%d h %02d min", h, m)
+}
