@@ -111,6 +111,9 @@ func eventText(l Lang, text string, names map[uuid.UUID]string, by string) strin
 	if kind == "assigned" {
 		id, _ := uuid.Parse(arg)
 		s = T(l, "event_assigned", names[id])
+		if names[id] == by { // took it themself
+			return s
+		}
 	}
 	if by != "" {
 		s += " (" + by + ")"

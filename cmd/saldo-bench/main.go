@@ -40,7 +40,7 @@ func main() {
 	flag.IntVar(&o.batch, "batch", 1_000, "items per batch request")
 	flag.IntVar(&o.concurrency, "concurrency", 2, "batch requests in flight at once")
 	flag.IntVar(&o.summaryCalls, "summary-calls", 2_000, "customer summary requests to time")
-	flag.StringVar(&o.only, "only", "", "run only the named benchmarks (comma-separated: sync, webhooks)")
+	flag.StringVar(&o.only, "only", "", "run only the named benchmarks (comma-separated: sync, console, webhooks)")
 	flag.DurationVar(&o.webhookFor, "webhook-duration", 30*time.Second, "how long to push status webhooks")
 	flag.IntVar(&o.webhookConns, "webhook-connections", 32, "concurrent webhook senders")
 	flag.Parse()
@@ -63,6 +63,11 @@ func run(ctx context.Context, o options) error {
 	if want("sync") {
 		if err := benchSync(ctx, o); err != nil {
 			return fmt.Errorf("sync benchmark: %w", err)
+		}
+	}
+	if want("console") {
+		if err := benchConsole(ctx, o); err != nil {
+			return fmt.Errorf("console benchmark: %w", err)
 		}
 	}
 	if want("webhooks") {
