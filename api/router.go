@@ -47,6 +47,7 @@ type Deps struct {
 	Authenticate   *application.AuthenticateAPIKey
 	ReadinessProbe map[string]ports.Pinger // name → service, for /readyz
 	WhatsApp       WhatsAppDeps
+	Payments       PaymentDeps
 	Console        *console.Deps // the agents' web console at /; nil serves the API alone
 }
 
@@ -97,6 +98,7 @@ func NewRouter(d Deps) *gin.Engine {
 
 	read.GET("/reports/aging", h.agingReport)
 	h.whatsappRoutes(r, read, write)
+	h.paymentRoutes(r, read, write)
 	return r
 }
 

@@ -38,8 +38,10 @@ type RecordPaymentCommand struct {
 	ProviderReference  string
 	ReceivedAt         time.Time
 	// Allocations, when given, say which invoices the payment settles; when
-	// empty, it settles the customer's oldest open invoices in its currency.
+	// empty, it settles the customer's oldest open invoices in its currency
+	// (only those in Settles, when Settles is given: a payment link's).
 	Allocations []AllocationRequest
+	Settles     []uuid.UUID
 }
 
 // RecordPaymentResult is the recorded payment; Created is false when the
@@ -86,7 +88,7 @@ func (h *RecordPayment) Handle(ctx context.Context, cmd RecordPaymentCommand) (R
 		if err != nil {
 			return err
 		}
-		changed, err := allocate(ctx, tx, p, cmd.Allocations, now)
+		changed, err := allocate(ctx, tx, p, cmd.Allocations, cmd.Settles, now)
 		if err != nil {
 			return err
 		}
@@ -134,9 +136,15 @@ func existing(ctx context.Context, tx ports.Repos, d payment.Details) (RecordPay
 
 // allocate applies p to the requested invoices, or oldest first when none
 // are requested, and returns the invoices it changed.
-func allocate(ctx context.Context, tx ports.Repos, p *payment.Payment, reqs []AllocationRequest, now time.Time) ([]*invoice.Invoice, error) {
+func allocate(ctx context.Context, tx ports.Repos, p *payment.Payment, reqs []AllocationRequest, settles []uuid.UUID, now time.Time) ([]*invoice.Invoice, error) {
 	if len(reqs) == 0 {
-		open, err := tx.Invoices().LockOpenByCustomer(ctx, p.CustomerID(), p.Amount().Currency())
+		var open []*invoice.Invoice
+		var err error
+		if len(settles) > 0 {
+			open, err = tx.Invoices().LockByIDs(ctx, settles)
+		} else {
+			open, err = tx.Invoices().LockOpenByCustomer(ctx, p.CustomerID(), p.Amount().Currency())
+		}
 		if err != nil {
 			return nil, err
 		}

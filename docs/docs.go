@@ -1196,6 +1196,102 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/payment-links": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Covers the named invoices (default: all the customer's overdue invoices), for an amount (default: their balance; less is a partial payment). The link is paid at Stripe's Checkout, or on Saldo's sandbox page when no Stripe key is configured, and expires after 24 hours. The payment settles the invoices oldest first; any excess stays as credit.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "Create a payment link",
+                "parameters": [
+                    {
+                        "description": "the customer, invoices and amount",
+                        "name": "link",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/PaymentLinkRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/PaymentLink"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/payment-links/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "Get a payment link and its status",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "payment link id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PaymentLink"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/payments": {
             "get": {
                 "security": [
@@ -1506,6 +1602,44 @@ const docTemplate = `{
                         "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Health"
+                        }
+                    }
+                }
+            }
+        },
+        "/webhooks/stripe": {
+            "post": {
+                "description": "Checks Stripe-Signature (HMAC-SHA256 of \"\u003ct\u003e.\u003cbody\u003e\" with the signing secret, 300 s tolerance, several v1 during rotation) and answers 400 without changing anything when it is missing, wrong or stale. A paid session records one payment however often it is delivered.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Stripe webhook: checkout sessions and refunds",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "t=\u003cunix\u003e,v1=\u003chex\u003e",
+                        "name": "Stripe-Signature",
+                        "in": "header",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Health"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
                         }
                     }
                 }
@@ -2588,6 +2722,79 @@ const docTemplate = `{
                 "received_at": {
                     "type": "string",
                     "example": "2026-11-20T15:04:05-05:00"
+                }
+            }
+        },
+        "PaymentLink": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string",
+                    "example": "1250000.00"
+                },
+                "currency": {
+                    "type": "string",
+                    "example": "COP"
+                },
+                "customer_id": {
+                    "type": "string"
+                },
+                "expires_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "invoice_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "paid_at": {
+                    "type": "string"
+                },
+                "payment_id": {
+                    "type": "string"
+                },
+                "provider": {
+                    "type": "string",
+                    "enum": [
+                        "stripe",
+                        "sandbox"
+                    ]
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "creating",
+                        "open",
+                        "paid",
+                        "expired",
+                        "failed"
+                    ]
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://checkout.stripe.com/c/pay/cs_test_a1B2"
+                }
+            }
+        },
+        "PaymentLinkRequest": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string",
+                    "example": "500000.00"
+                },
+                "customer_id": {
+                    "type": "string"
+                },
+                "invoice_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
                 }
             }
         },

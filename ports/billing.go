@@ -93,6 +93,11 @@ type PaymentRepository interface {
 	List(ctx context.Context, f PaymentFilter) ([]*payment.Payment, error)
 	// Last returns the customer's most recently received payment.
 	Last(ctx context.Context, customerID uuid.UUID) (*payment.Payment, error)
+	// LockByReference returns the payment with the provider reference, locked
+	// until the unit of work ends.
+	LockByReference(ctx context.Context, providerReference string) (*payment.Payment, error)
+	// Save stores a payment's refunds and allocations as they are now.
+	Save(ctx context.Context, p *payment.Payment) error
 	// Credit returns, per currency, what the customer's payments left unallocated.
 	Credit(ctx context.Context, customerID uuid.UUID) ([]money.Money, error)
 }

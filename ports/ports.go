@@ -25,6 +25,7 @@ type Repos interface {
 	Customers() CustomerRepository
 	Invoices() InvoiceRepository
 	Payments() PaymentRepository
+	PaymentLinks() PaymentLinkRepository
 	Conversations() ConversationRepository
 	Messages() MessageRepository
 	Templates() TemplateRepository

@@ -59,6 +59,9 @@ if [[ -z ${WHATSAPP_TOKEN:-} ]]; then
 	export WHATSAPP_DISPLAY_PHONE="${WHATSAPP_DISPLAY_PHONE:-15550783881}"
 	export WHATSAPP_APP_SECRET="${WHATSAPP_APP_SECRET:-simulator-app-secret}"
 	export WHATSAPP_VERIFY_TOKEN="${WHATSAPP_VERIFY_TOKEN:-simulator-verify-token}"
+	# The simulator's templates for payment links and receipts outside the 24-hour window.
+	export PAYMENT_LINK_TEMPLATE="${PAYMENT_LINK_TEMPLATE:-recordatorio_vencido:es}"
+	export PAYMENT_RECEIPT_TEMPLATE="${PAYMENT_RECEIPT_TEMPLATE:-pago_recibido:es}"
 fi
 
 "$SALDO" migrate up

@@ -25,22 +25,36 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	require.Equal(t, 5, tables(billing...))
 	require.Equal(t, 6, tables(whatsapp...))
 	require.Equal(t, 2, tables(users...))
+	require.Equal(t, 1, tables("payment_links"))
 	assigneeKey := func() int {
 		return count(t, db, `SELECT count(*) FROM pg_constraint WHERE conname = 'conversations_assignee_fkey'`)
 	}
 	require.Equal(t, 1, assigneeKey())
+	refundedAmount := func() int {
+		return count(t, db, `SELECT count(*) FROM information_schema.columns
+			WHERE table_schema = 'public' AND table_name = 'payments' AND column_name = 'refunded_amount'`)
+	}
+	require.Equal(t, 1, refundedAmount())
 
 	status, err := postgres.MigrateStatus(ctx, db)
 	require.NoError(t, err)
 	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00001_billing\.sql`, status)
 	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00002_whatsapp\.sql`, status)
 	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00003_users\.sql`, status)
+	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00004_payment_links\.sql`, status)
 
 	out, err := postgres.MigrateUp(ctx, db)
 	require.NoError(t, err, "nothing to apply is not an error")
-	assert.Equal(t, "database is up to date (version 3)", out)
+	assert.Equal(t, "database is up to date (version 4)", out)
 
 	// Down one at a time, the latest first.
+	out, err = postgres.MigrateDown(ctx, db)
+	require.NoError(t, err)
+	assert.Contains(t, out, "down 00004_payment_links.sql")
+	assert.Equal(t, 0, tables("payment_links"))
+	assert.Equal(t, 0, refundedAmount())
+	assert.Equal(t, 5, tables(billing...))
+	assert.Equal(t, 2, tables(users...))
 	out, err = postgres.MigrateDown(ctx, db)
 	require.NoError(t, err)
 	assert.Contains(t, out, "down 00003_users.sql")
@@ -61,6 +75,7 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	assert.Regexp(t, `pending\s+-\s+00001_billing\.sql`, status)
 	assert.Regexp(t, `pending\s+-\s+00002_whatsapp\.sql`, status)
 	assert.Regexp(t, `pending\s+-\s+00003_users\.sql`, status)
+	assert.Regexp(t, `pending\s+-\s+00004_payment_links\.sql`, status)
 
 	out, err = postgres.MigrateDown(ctx, db)
 	require.NoError(t, err, "nothing to roll back is not an error")
@@ -71,10 +86,13 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	assert.Contains(t, out, "up 00001_billing.sql")
 	assert.Contains(t, out, "up 00002_whatsapp.sql")
 	assert.Contains(t, out, "up 00003_users.sql")
+	assert.Contains(t, out, "up 00004_payment_links.sql")
 	assert.Equal(t, 5, tables(billing...))
 	assert.Equal(t, 6, tables(whatsapp...))
 	assert.Equal(t, 2, tables(users...))
+	assert.Equal(t, 1, tables("payment_links"))
 	assert.Equal(t, 1, assigneeKey())
+	assert.Equal(t, 1, refundedAmount())
 
 	// The schema works again.
 	require.NoError(t, postgres.NewCustomerRepository(db).Save(ctx, newCustomer(t, "C-1")))

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/saldocrm/saldo/domain"
 	"github.com/saldocrm/saldo/domain/money"
@@ -40,6 +41,7 @@ type paymentRow struct {
 	ProviderReference *string         `gorm:"column:provider_reference"` // NULL when none
 	ReceivedAt        time.Time       `gorm:"column:received_at"`
 	CreatedAt         time.Time       `gorm:"column:created_at"`
+	RefundedAmount    decimal.Decimal `gorm:"column:refunded_amount;type:numeric(20,4);->"` // written by Save only
 }
 
 func (paymentRow) TableName() string { return "payments" }
@@ -85,10 +87,14 @@ func (r paymentRow) toDomain(allocs []allocationRow) (*payment.Payment, error) {
 		}
 		allocations = append(allocations, payment.UnmarshalAllocation(a.InvoiceID, m))
 	}
+	refunded, err := moneyFrom(r.RefundedAmount, r.Currency)
+	if err != nil {
+		return nil, errCorrupt("payment", r.ID, err)
+	}
 	return payment.UnmarshalFromDatabase(r.ID, payment.Details{
 		CustomerID: r.CustomerID, Amount: amount, Method: method, ProviderReference: ref,
 		ReceivedAt: r.ReceivedAt.UTC(),
-	}, allocations, r.CreatedAt.UTC()), nil
+	}, allocations, refunded, r.CreatedAt.UTC()), nil
 }
 
 // load rebuilds payments from their rows, reading the allocations of all of
@@ -160,6 +166,45 @@ func (r *PaymentRepository) GetByReference(ctx context.Context, providerReferenc
 		return nil, fmt.Errorf("get payment %s: %w", what, err)
 	}
 	return r.loadOne(ctx, row)
+}
+
+// LockByReference returns the payment with the provider reference, locked
+// until the unit of work ends.
+func (r *PaymentRepository) LockByReference(ctx context.Context, providerReference string) (*payment.Payment, error) {
+	what := "with provider_reference " + strconv.Quote(providerReference)
+	var row paymentRow
+	err := r.db.WithContext(ctx).Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate}).
+		Where("provider_reference = ?", providerReference).Take(&row).Error
+	if notFound(err) || providerReference == "" {
+		return nil, payment.ErrNotFound.New(what)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock payment %s: %w", what, err)
+	}
+	return r.loadOne(ctx, row)
+}
+
+// Save stores a payment's refunded amount and its allocations as they are now.
+func (r *PaymentRepository) Save(ctx context.Context, p *payment.Payment) error {
+	db := r.db.WithContext(ctx)
+	res := db.Exec("UPDATE payments SET refunded_amount = ? WHERE id = ?", p.Refunded().Amount(), p.ID())
+	if res.Error != nil {
+		return fmt.Errorf("save payment %s: %w", p.ID(), res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return payment.ErrNotFound.New(p.ID())
+	}
+	if err := db.Exec("DELETE FROM payment_allocations WHERE payment_id = ?", p.ID()).Error; err != nil {
+		return fmt.Errorf("save allocations of payment %s: %w", p.ID(), err)
+	}
+	for i, a := range p.Allocations() {
+		err := db.Exec("INSERT INTO payment_allocations (payment_id, invoice_id, amount, position) VALUES (?, ?, ?, ?)",
+			p.ID(), a.InvoiceID(), a.Amount().Amount(), i).Error
+		if err != nil {
+			return fmt.Errorf("save allocations of payment %s: %w", p.ID(), err)
+		}
+	}
+	return nil
 }
 
 // paymentInsert stores a payment and its allocations in one statement. A
@@ -240,14 +285,14 @@ func (r *PaymentRepository) Last(ctx context.Context, customerID uuid.UUID) (*pa
 // unallocatedQuery sums, per currency, what the customer's payments did
 // not allocate; a lateral join reads only each payment's own allocations.
 const unallocatedQuery = `
-SELECT p.currency, sum(p.amount - coalesce(a.allocated, 0)) AS credit
+SELECT p.currency, sum(p.amount - p.refunded_amount - coalesce(a.allocated, 0)) AS credit
 FROM payments p
 LEFT JOIN LATERAL (
 	SELECT sum(pa.amount) AS allocated FROM payment_allocations pa WHERE pa.payment_id = p.id
 ) a ON true
 WHERE p.customer_id = ?
 GROUP BY p.currency
-HAVING sum(p.amount - coalesce(a.allocated, 0)) > 0
+HAVING sum(p.amount - p.refunded_amount - coalesce(a.allocated, 0)) > 0
 ORDER BY p.currency`
 
 // Credit returns, per currency (by code), what the customer's payments

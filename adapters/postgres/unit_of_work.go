@@ -40,6 +40,8 @@ func (r txRepos) Invoices() ports.InvoiceRepository { return NewInvoiceRepositor
 
 func (r txRepos) Payments() ports.PaymentRepository { return NewPaymentRepository(r.tx) }
 
+func (r txRepos) PaymentLinks() ports.PaymentLinkRepository { return NewPaymentLinkRepository(r.tx) }
+
 func (r txRepos) Conversations() ports.ConversationRepository { return NewConversationRepository(r.tx) }
 
 func (r txRepos) Messages() ports.MessageRepository { return NewMessageRepository(r.tx) }

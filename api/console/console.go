@@ -54,6 +54,9 @@ type Deps struct {
 	Templates     *application.ListTemplates
 	Events        *Hub
 	Publish       func(ctx context.Context, e ports.Event) // tells every console process about a change
+	Pay           *application.SandboxPayments
+	SendLink      *application.SendPaymentLink
+	Links         *application.PaymentLinkQueries
 }
 
 type console struct {
@@ -66,6 +69,8 @@ func Register(r *gin.Engine, d Deps) {
 	c := &console{Deps: d, pages: template.Must(template.New("").Funcs(funcs(d.Org)).ParseFS(templateFS, "templates/*.html"))}
 	static, _ := fs.Sub(staticFS, "static")
 	r.StaticFS("/static", http.FS(static))
+	r.GET("/pay/:token", c.payPage)
+	r.POST("/pay/:token", c.pay)
 	r.GET("/login", c.loginPage)
 	r.POST("/login", c.login)
 

@@ -108,6 +108,13 @@ type MessageView struct {
 func eventText(l Lang, text string, names map[uuid.UUID]string, by string) string {
 	kind, arg, _ := strings.Cut(text, ":")
 	s := T(l, "event_"+kind)
+	if kind == "paid" { // "paid:COP 1250000.00"
+		code, amount, _ := strings.Cut(arg, " ")
+		if m, err := money.Parse(amount, code); err == nil {
+			arg = Money(l, m)
+		}
+		return T(l, "event_paid", arg)
+	}
 	if kind == "assigned" {
 		id, _ := uuid.Parse(arg)
 		s = T(l, "event_assigned", names[id])

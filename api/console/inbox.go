@@ -16,6 +16,7 @@ import (
 	"github.com/saldocrm/saldo/domain/conversation"
 	"github.com/saldocrm/saldo/domain/customer"
 	"github.com/saldocrm/saldo/domain/date"
+	"github.com/saldocrm/saldo/domain/paymentlink"
 	"github.com/saldocrm/saldo/domain/template"
 	"github.com/saldocrm/saldo/domain/user"
 	"github.com/saldocrm/saldo/ports"
@@ -30,6 +31,7 @@ func (c *console) inboxRoutes(g *gin.RouterGroup) {
 	g.POST("/inbox/c/:id/messages", c.sendText)
 	g.POST("/inbox/c/:id/template", c.sendTemplate)
 	g.POST("/inbox/c/:id/notes", c.addNote)
+	g.POST("/inbox/c/:id/payment-link", c.createLink)
 	g.POST("/inbox/c/:id/close", c.act(func(ctx context.Context, c *console, id uuid.UUID, u *user.User, _ *gin.Context) error {
 		_, err := c.Manage.Close(ctx, id, u.ID())
 		return err
@@ -194,6 +196,7 @@ type Day struct {
 // PanelView is the right pane: the linked customer's account, or the search
 // to link one.
 type PanelView struct {
+	Links    []*paymentlink.Link
 	Conv     *conversation.Conversation
 	Summary  *application.CustomerSummaryView
 	Notes    []*conversation.Message
@@ -278,6 +281,9 @@ func (c *console) panel(ctx *gin.Context, conv *conversation.Conversation, chat 
 			return nil, err
 		}
 		p.Summary = &s
+		if p.Links, err = c.Links.ByCustomer(rctx, conv.CustomerID()); err != nil {
+			return nil, err
+		}
 		return p, nil
 	}
 	if search != "" {

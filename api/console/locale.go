@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/saldocrm/saldo/domain/date"
 	"github.com/saldocrm/saldo/domain/money"
 )
@@ -55,55 +53,8 @@ func T(l Lang, key string, args ...any) string {
 	return s
 }
 
-var symbols = map[string]string{"COP": "$", "MXN": "$", "USD": "US$", "BRL": "R$", "EUR": "€", "CLP": "$", "PEN": "S/", "ARS": "$", "GBP": "£"}
-
 // Money formats m for l: "$ 1.250.000,00 COP", "R$ 1.234,50", "US$1,234.50".
-func Money(l Lang, m money.Money) string {
-	code := m.Currency().Code()
-	num := groupDigits(m.Amount().Abs(), m.Currency().MinorUnits(), l)
-	sign := ""
-	if m.IsNegative() {
-		sign = "-"
-	}
-	sym, ok := symbols[code]
-	if !ok {
-		return sign + num + " " + code
-	}
-	sep := " "
-	if l == EN {
-		sep = ""
-	}
-	out := sign + sym + sep + num
-	if sym == "$" { // COP, MXN, CLP and ARS all write "$": name the currency
-		out += " " + code
-	}
-	return out
-}
-
-func groupDigits(d decimal.Decimal, places int32, l Lang) string {
-	thousands, point := ".", ","
-	if l == EN {
-		thousands, point = ",", "."
-	}
-	neg := d.IsNegative()
-	s := d.Abs().StringFixed(places)
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteString(thousands)
-		}
-		b.WriteRune(r)
-	}
-	out := b.String()
-	if frac != "" {
-		out += point + frac
-	}
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
+func Money(l Lang, m money.Money) string { return m.Format(string(l)) }
 
 var months = [3][12]string{
 	{"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"},

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -215,4 +216,51 @@ func screenshots(t *testing.T, c *channel, dir string) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, s.name), png, 0o644))
 	}
+}
+
+func TestPaymentLinkFromThePanelInTheBrowser(t *testing.T) {
+	t.Parallel()
+	c := consoleChannel(t)
+	_, convID := payingCustomer(t, c)
+	ctx := browser(t, 1366, 768)
+	require.NoError(t, chromedp.Do(ctx, signIn(c, "agent@saldo.test"),
+		chromedp.Navigate(c.srv.URL+"/inbox?c="+convID), chromedp.WaitVisible(`.panel [data-overdue]`)))
+	assert.Contains(t, text(ctx, t, "#panel"), "$ 1.349.000,00 COP", "balance before")
+
+	// Both overdue invoices are ticked by default; the link goes into the chat.
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click(`[data-create-link] summary`),
+		chromedp.WaitVisible(`[data-create-link] button[type=submit]`),
+	))
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-create-link] input[name=invoice]:checked').length`))
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`[data-create-link] button[type=submit]`)))
+	var payURL string
+	eventually(t, "the link reaches the customer's WhatsApp", func() bool {
+		for _, m := range c.sim.Sent("573001234567") {
+			if i := strings.Index(m.Body, "/pay/"); i >= 0 {
+				payURL = c.srv.URL + strings.Fields(m.Body[i:])[0]
+				return true
+			}
+		}
+		return false
+	})
+	assert.Contains(t, text(ctx, t, "#messages"), "Puede pagar $ 350.000,00 COP aquí")
+
+	// The customer pays on the sandbox page; the panel follows live.
+	status, _ := payOnPage(t, payURL)
+	require.Equal(t, http.StatusSeeOther, status)
+	waitJS(ctx, t, "the panel shows no overdue invoice and the lower balance, without a reload",
+		`!document.querySelector('.panel [data-overdue]') && document.querySelector('#panel').textContent.includes('999.000,00')`)
+	assert.Contains(t, text(ctx, t, "#panel"), "Pagado", "the link is shown paid")
+	waitJS(ctx, t, "the payment event shows in the chat", `document.querySelector('#messages').textContent.includes('Pago recibido')`)
+	eventually(t, "the receipt reaches WhatsApp", func() bool {
+		for _, m := range c.sim.Sent("573001234567") {
+			if strings.Contains(m.Body, "Recibimos su pago") {
+				return true
+			}
+		}
+		return false
+	})
 }

@@ -25,6 +25,26 @@ type config struct {
 	LogFormat   string
 	Concurrency int
 	WhatsApp    whatsAppConfig
+	Payments    paymentsConfig
+}
+
+// paymentsConfig is the payment provider and the templates payments use.
+type paymentsConfig struct {
+	StripeSecretKey     string
+	StripeWebhookSecret string
+	StripeAPIBase       string
+	LinkLifetime        time.Duration
+	LinkTemplate        application.LinkTemplate
+	ReceiptTemplate     application.ReceiptTemplate
+}
+
+// templateRef reads "name:language" (language defaults to es).
+func templateRef(s string) (name, language string) {
+	name, language, _ = strings.Cut(strings.TrimSpace(s), ":")
+	if name != "" && language == "" {
+		language = "es"
+	}
+	return name, language
 }
 
 // whatsAppConfig is the Cloud API connection and the first business number.
@@ -71,6 +91,19 @@ func loadConfig(needDB bool) (config, error) {
 		DisplayName:       env("WHATSAPP_DISPLAY_NAME", "Cobranzas"),
 	}
 	var problems []error
+	lifetime, err := time.ParseDuration(env("PAYMENT_LINK_LIFETIME", "24h"))
+	if err != nil || lifetime < 30*time.Minute || lifetime > 24*time.Hour {
+		problems = append(problems, errors.New("PAYMENT_LINK_LIFETIME must be a duration from 30m to 24h (Stripe's limits)"))
+	}
+	c.Payments = paymentsConfig{
+		StripeSecretKey: env("STRIPE_SECRET_KEY", ""), StripeWebhookSecret: env("STRIPE_WEBHOOK_SECRET", ""),
+		StripeAPIBase: env("STRIPE_API_BASE", ""), LinkLifetime: lifetime,
+	}
+	c.Payments.LinkTemplate.Name, c.Payments.LinkTemplate.Language = templateRef(env("PAYMENT_LINK_TEMPLATE", ""))
+	c.Payments.ReceiptTemplate.Name, c.Payments.ReceiptTemplate.Language = templateRef(env("PAYMENT_RECEIPT_TEMPLATE", ""))
+	if c.Payments.StripeSecretKey != "" && c.Payments.StripeWebhookSecret == "" {
+		problems = append(problems, errors.New("STRIPE_SECRET_KEY needs STRIPE_WEBHOOK_SECRET: Stripe's webhooks are refused without it"))
+	}
 	if c.WhatsApp.PhoneNumberID != "" && (c.WhatsApp.BusinessAccountID == "" || c.WhatsApp.AppSecret == "") {
 		problems = append(problems, errors.New("WHATSAPP_PHONE_NUMBER_ID needs WHATSAPP_BUSINESS_ACCOUNT_ID and WHATSAPP_APP_SECRET (webhooks are refused without the secret)"))
 	}

@@ -155,3 +155,14 @@ func TestSignInSlowsDownAfterFiveFailures(t *testing.T) {
 	status, _ := a.post("/login", url.Values{"email": {"agent2@saldo.test"}, "password": {demoPass}}, nil)
 	assert.Equal(t, http.StatusForbidden, status)
 }
+
+// getURL and postURL talk to absolute URLs (the pay page).
+func (a *agentClient) getURL(u string) (int, string) {
+	a.base = ""
+	return a.get(u)
+}
+
+func (a *agentClient) postURL(u string, form url.Values) (int, string) {
+	a.base = ""
+	return a.post(u, form, nil)
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/saldocrm/saldo/adapters/password"
 	"github.com/saldocrm/saldo/adapters/postgres"
 	"github.com/saldocrm/saldo/adapters/queue"
+	"github.com/saldocrm/saldo/adapters/sandbox"
 	"github.com/saldocrm/saldo/adapters/whatsapp"
 	"github.com/saldocrm/saldo/api"
 	"github.com/saldocrm/saldo/api/console"
@@ -65,6 +66,9 @@ type app struct {
 	deliver       *application.DeliverMessage
 	processHook   *application.ProcessWhatsAppWebhook
 	syncTemplates *application.SyncTemplates
+	links         *postgres.PaymentLinkRepository
+	provider      ports.PaymentLinkProvider
+	reconcile     *application.ReconcilePayment
 
 	sweepEvery time.Duration // how often stored but unprocessed webhooks are looked for
 	sweepGrace time.Duration // how old they must be to be handed over again
@@ -120,8 +124,13 @@ func newApp(ctx context.Context, cfg config, clk ports.Clock) (*app, error) {
 			log.WarnContext(ctx, "publish event", slog.Any("error", err))
 		}
 	}
+	a.links = postgres.NewPaymentLinkRepository(db)
+	a.provider = sandbox.New(cfg.BaseURL)
+	a.reconcile = application.NewReconcilePayment(a.links, a.recordPayment, a.conversations, a.customers, a.sendMessage, a.uow, clk,
+		cfg.Payments.ReceiptTemplate, log)
 	a.processHook.OnChange(publish)
 	a.deliver.OnChange(publish)
+	a.reconcile.OnChange(publish)
 	a.hub = console.NewHub(func(ctx context.Context, id uuid.UUID) (uuid.UUID, error) {
 		conv, err := a.conversations.Get(ctx, id)
 		if err != nil {
@@ -164,6 +173,8 @@ func (a *app) router() http.Handler {
 	listInvoices := application.NewListInvoices(a.invoices, a.clock, org)
 	aging := application.NewAgingReport(reports, a.clock, org)
 	manage := application.NewManageConversation(a.uow, a.customers, a.users, a.clock)
+	createLink := application.NewCreatePaymentLink(a.customers, a.invoices, a.links, a.provider, a.clock, org, a.cfg.Payments.LinkLifetime)
+	linkQueries := application.NewPaymentLinkQueries(a.links)
 	return api.NewRouter(api.Deps{
 		Log: a.log, Clock: a.clock, Org: org,
 		SyncCustomers: a.syncCustomers,
@@ -191,6 +202,7 @@ func (a *app) router() http.Handler {
 			SyncTemplates: a.syncTemplates,
 			ListTemplates: application.NewListTemplates(a.templates),
 		},
+		Payments: api.PaymentDeps{Create: createLink, Queries: linkQueries, Reconcile: a.reconcile, Provider: a.provider},
 		Console: &console.Deps{
 			Log: a.log, Clock: a.clock, Org: org, SecureCookie: strings.HasPrefix(a.cfg.BaseURL, "https://"),
 			SignIn:        application.NewSignIn(a.users, a.sessions, a.hasher, a.clock),
@@ -211,6 +223,9 @@ func (a *app) router() http.Handler {
 			Balances:      application.NewCustomerBalances(reports),
 			Templates:     application.NewListTemplates(a.templates),
 			Events:        a.hub,
+			Pay:           application.NewSandboxPayments(a.links, a.customers, a.invoices, a.reconcile, a.clock),
+			SendLink:      application.NewSendPaymentLink(createLink, a.sendMessage, a.conversations, a.customers, a.cfg.Payments.LinkTemplate),
+			Links:         linkQueries,
 			Publish: func(ctx context.Context, e ports.Event) {
 				if err := a.events.Publish(ctx, e); err != nil {
 					a.log.WarnContext(ctx, "publish event", slog.Any("error", err))

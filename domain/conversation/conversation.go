@@ -193,6 +193,12 @@ func (c *Conversation) systemEvent(msgID uuid.UUID, text string, authorID uuid.U
 	}
 }
 
+// RecordEvent notes something that happened outside the thread (a payment
+// arrived) as a system event in it.
+func (c *Conversation) RecordEvent(msgID uuid.UUID, text string, now time.Time) *Message {
+	return c.systemEvent(msgID, text, uuid.Nil, now)
+}
+
 // Close closes the conversation; it reopens when the customer writes again.
 func (c *Conversation) Close(msgID, by uuid.UUID, now time.Time) (*Message, error) {
 	if c.status == Closed {

@@ -28,6 +28,7 @@ var (
 	ErrMissingCustomer   = domain.Errorf(domain.KindInvalid, "missing_customer", "customer is required")
 	ErrNotPayable        = domain.Errorf(domain.KindConflict, "invoice_not_payable", "invoice %s is %s and cannot take a payment")
 	ErrPaymentTooLarge   = domain.Errorf(domain.KindInvalid, "allocation_exceeds_balance", "%s exceeds the balance %s of invoice %s")
+	ErrReversalTooLarge  = domain.Errorf(domain.KindInvalid, "reversal_exceeds_paid", "%s is more than the %s paid on invoice %s")
 	ErrNonPositive       = domain.Errorf(domain.KindInvalid, "non_positive_amount", "the amount applied to invoice %s must be positive")
 )
 
@@ -248,6 +249,27 @@ func (inv *Invoice) ApplyPayment(amount money.Money, now time.Time) error {
 	inv.amountPaid, _ = inv.amountPaid.Add(amount)
 	if c == 0 {
 		inv.status = Paid
+	}
+	inv.updatedAt = now
+	return nil
+}
+
+// ReversePayment gives back amount of what was paid (a refund): the invoice
+// owes it again and, if it was paid, is open again.
+func (inv *Invoice) ReversePayment(amount money.Money, now time.Time) error {
+	if !amount.IsPositive() {
+		return ErrNonPositive.New(inv.number)
+	}
+	c, err := amount.Cmp(inv.amountPaid)
+	if err != nil {
+		return err
+	}
+	if c > 0 {
+		return ErrReversalTooLarge.New(amount, inv.amountPaid, inv.number)
+	}
+	inv.amountPaid, _ = inv.amountPaid.Sub(amount)
+	if inv.status == Paid {
+		inv.status = Open
 	}
 	inv.updatedAt = now
 	return nil

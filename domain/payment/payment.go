@@ -26,6 +26,8 @@ var (
 	ErrForeignInvoice     = domain.Errorf(domain.KindInvalid, "invoice_of_other_customer", "invoice %s belongs to another customer")
 	ErrDuplicateInvoice   = domain.Errorf(domain.KindInvalid, "invoice_allocated_twice", "invoice %s appears twice in the allocations")
 	ErrDuplicateReference = domain.Errorf(domain.KindConflict, "duplicate_provider_reference", "a payment with provider_reference %q is already recorded")
+	ErrRefundTooLarge     = domain.Errorf(domain.KindInvalid, "refund_exceeds_payment", "a refund of %s is more than the payment's %s")
+	ErrMissingInvoice     = domain.Errorf(domain.KindInternal, "missing_invoice", "invoice %s of the payment was not loaded")
 	ErrReferenceConflict  = domain.Errorf(domain.KindConflict, "provider_reference_conflict", "a different payment was already recorded with provider_reference %q")
 	ErrMissingCustomer    = domain.Errorf(domain.KindInvalid, "missing_customer", "customer is required")
 	ErrCurrencyOfInvoice  = domain.Errorf(domain.KindInvalid, "currency_mismatch", "invoice %s is in %s, the payment in %s")
@@ -89,6 +91,7 @@ type Payment struct {
 	providerReference string
 	receivedAt        time.Time
 	allocations       []Allocation
+	refunded          money.Money
 	createdAt         time.Time
 }
 
@@ -119,6 +122,7 @@ func New(id uuid.UUID, d Details, now time.Time) (*Payment, error) {
 	return &Payment{
 		id: id, customerID: d.CustomerID, amount: d.Amount, method: d.Method,
 		providerReference: d.ProviderReference, receivedAt: d.ReceivedAt.UTC(), createdAt: now,
+		refunded: money.Zero(d.Amount.Currency()),
 	}, nil
 }
 
@@ -241,9 +245,50 @@ func (p *Payment) CreatedAt() time.Time { return p.createdAt }
 // Allocations returns the payment's allocations to invoices.
 func (p *Payment) Allocations() []Allocation { return slices.Clone(p.allocations) }
 
-// Unallocated returns what is not allocated to any invoice: customer credit.
+// Refunded returns how much of the payment went back to the customer.
+func (p *Payment) Refunded() money.Money { return p.refunded }
+
+// RefundTo brings the refunded total up to total (providers report the
+// running total, so a redelivered refund changes nothing). The refund takes
+// first from the credit, then from the latest allocations, whose invoices
+// owe it again; it returns the invoices it changed.
+func (p *Payment) RefundTo(total money.Money, invoices map[uuid.UUID]*invoice.Invoice, now time.Time) ([]*invoice.Invoice, error) {
+	delta, err := total.Sub(p.refunded)
+	if err != nil {
+		return nil, err
+	}
+	if !delta.IsPositive() {
+		return nil, nil
+	}
+	if c, _ := total.Cmp(p.amount); c > 0 {
+		return nil, ErrRefundTooLarge.New(total, p.amount)
+	}
+	credit := p.Unallocated() // before this refund
+	p.refunded = total
+	left, _ := delta.Sub(credit) // what the credit does not cover
+	var changed []*invoice.Invoice
+	for i := len(p.allocations) - 1; i >= 0 && left.IsPositive(); i-- {
+		a := &p.allocations[i]
+		take, _ := left.Min(a.amount)
+		inv, ok := invoices[a.invoiceID]
+		if !ok {
+			return nil, ErrMissingInvoice.New(a.invoiceID)
+		}
+		if err := inv.ReversePayment(take, now); err != nil {
+			return nil, err
+		}
+		a.amount, _ = a.amount.Sub(take)
+		left, _ = left.Sub(take)
+		changed = append(changed, inv)
+	}
+	p.allocations = slices.DeleteFunc(p.allocations, func(a Allocation) bool { return a.amount.IsZero() })
+	return changed, nil
+}
+
+// Unallocated returns what is neither allocated to an invoice nor refunded:
+// customer credit.
 func (p *Payment) Unallocated() money.Money {
-	left := p.amount
+	left, _ := p.amount.Sub(p.refunded)
 	for _, a := range p.allocations {
 		left, _ = left.Sub(a.amount)
 	}
@@ -256,10 +301,13 @@ func UnmarshalAllocation(invoiceID uuid.UUID, amount money.Money) Allocation {
 }
 
 // UnmarshalFromDatabase rebuilds a stored payment. Only adapters call it.
-func UnmarshalFromDatabase(id uuid.UUID, d Details, allocations []Allocation, createdAt time.Time) *Payment {
+func UnmarshalFromDatabase(id uuid.UUID, d Details, allocations []Allocation, refunded money.Money, createdAt time.Time) *Payment {
+	if refunded.Currency().IsZero() {
+		refunded = money.Zero(d.Amount.Currency())
+	}
 	return &Payment{
 		id: id, customerID: d.CustomerID, amount: d.Amount, method: d.Method,
 		providerReference: d.ProviderReference, receivedAt: d.ReceivedAt, createdAt: createdAt,
-		allocations: allocations,
+		allocations: allocations, refunded: refunded,
 	}
 }

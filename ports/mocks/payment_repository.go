@@ -370,6 +370,112 @@ func (_c *PaymentRepository_List_Call) RunAndReturn(run func(context.Context, po
 	return _c
 }
 
+// LockByReference provides a mock function with given fields: ctx, providerReference
+func (_m *PaymentRepository) LockByReference(ctx context.Context, providerReference string) (*payment.Payment, error) {
+	ret := _m.Called(ctx, providerReference)
+
+	if len(ret) == 0 {
+		panic("no return value specified for LockByReference")
+	}
+
+	var r0 *payment.Payment
+	var r1 error
+	if rf, ok := ret.Get(0).(func(context.Context, string) (*payment.Payment, error)); ok {
+		return rf(ctx, providerReference)
+	}
+	if rf, ok := ret.Get(0).(func(context.Context, string) *payment.Payment); ok {
+		r0 = rf(ctx, providerReference)
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).(*payment.Payment)
+		}
+	}
+
+	if rf, ok := ret.Get(1).(func(context.Context, string) error); ok {
+		r1 = rf(ctx, providerReference)
+	} else {
+		r1 = ret.Error(1)
+	}
+
+	return r0, r1
+}
+
+// PaymentRepository_LockByReference_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'LockByReference'
+type PaymentRepository_LockByReference_Call struct {
+	*mock.Call
+}
+
+// LockByReference is a helper method to define mock.On call
+//   - ctx context.Context
+//   - providerReference string
+func (_e *PaymentRepository_Expecter) LockByReference(ctx interface{}, providerReference interface{}) *PaymentRepository_LockByReference_Call {
+	return &PaymentRepository_LockByReference_Call{Call: _e.mock.On("LockByReference", ctx, providerReference)}
+}
+
+func (_c *PaymentRepository_LockByReference_Call) Run(run func(ctx context.Context, providerReference string)) *PaymentRepository_LockByReference_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run(args[0].(context.Context), args[1].(string))
+	})
+	return _c
+}
+
+func (_c *PaymentRepository_LockByReference_Call) Return(_a0 *payment.Payment, _a1 error) *PaymentRepository_LockByReference_Call {
+	_c.Call.Return(_a0, _a1)
+	return _c
+}
+
+func (_c *PaymentRepository_LockByReference_Call) RunAndReturn(run func(context.Context, string) (*payment.Payment, error)) *PaymentRepository_LockByReference_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
+// Save provides a mock function with given fields: ctx, p
+func (_m *PaymentRepository) Save(ctx context.Context, p *payment.Payment) error {
+	ret := _m.Called(ctx, p)
+
+	if len(ret) == 0 {
+		panic("no return value specified for Save")
+	}
+
+	var r0 error
+	if rf, ok := ret.Get(0).(func(context.Context, *payment.Payment) error); ok {
+		r0 = rf(ctx, p)
+	} else {
+		r0 = ret.Error(0)
+	}
+
+	return r0
+}
+
+// PaymentRepository_Save_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'Save'
+type PaymentRepository_Save_Call struct {
+	*mock.Call
+}
+
+// Save is a helper method to define mock.On call
+//   - ctx context.Context
+//   - p *payment.Payment
+func (_e *PaymentRepository_Expecter) Save(ctx interface{}, p interface{}) *PaymentRepository_Save_Call {
+	return &PaymentRepository_Save_Call{Call: _e.mock.On("Save", ctx, p)}
+}
+
+func (_c *PaymentRepository_Save_Call) Run(run func(ctx context.Context, p *payment.Payment)) *PaymentRepository_Save_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run(args[0].(context.Context), args[1].(*payment.Payment))
+	})
+	return _c
+}
+
+func (_c *PaymentRepository_Save_Call) Return(_a0 error) *PaymentRepository_Save_Call {
+	_c.Call.Return(_a0)
+	return _c
+}
+
+func (_c *PaymentRepository_Save_Call) RunAndReturn(run func(context.Context, *payment.Payment) error) *PaymentRepository_Save_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
 // NewPaymentRepository creates a new instance of PaymentRepository. It also registers a testing interface on the mock and a cleanup function to assert the mocks expectations.
 // The first argument is typically a *testing.T value.
 func NewPaymentRepository(t interface {

@@ -255,6 +255,53 @@ func (_c *Repos_Outbox_Call) RunAndReturn(run func() ports.Outbox) *Repos_Outbox
 	return _c
 }
 
+// PaymentLinks provides a mock function with no fields
+func (_m *Repos) PaymentLinks() ports.PaymentLinkRepository {
+	ret := _m.Called()
+
+	if len(ret) == 0 {
+		panic("no return value specified for PaymentLinks")
+	}
+
+	var r0 ports.PaymentLinkRepository
+	if rf, ok := ret.Get(0).(func() ports.PaymentLinkRepository); ok {
+		r0 = rf()
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).(ports.PaymentLinkRepository)
+		}
+	}
+
+	return r0
+}
+
+// Repos_PaymentLinks_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'PaymentLinks'
+type Repos_PaymentLinks_Call struct {
+	*mock.Call
+}
+
+// PaymentLinks is a helper method to define mock.On call
+func (_e *Repos_Expecter) PaymentLinks() *Repos_PaymentLinks_Call {
+	return &Repos_PaymentLinks_Call{Call: _e.mock.On("PaymentLinks")}
+}
+
+func (_c *Repos_PaymentLinks_Call) Run(run func()) *Repos_PaymentLinks_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run()
+	})
+	return _c
+}
+
+func (_c *Repos_PaymentLinks_Call) Return(_a0 ports.PaymentLinkRepository) *Repos_PaymentLinks_Call {
+	_c.Call.Return(_a0)
+	return _c
+}
+
+func (_c *Repos_PaymentLinks_Call) RunAndReturn(run func() ports.PaymentLinkRepository) *Repos_PaymentLinks_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
 // Payments provides a mock function with no fields
 func (_m *Repos) Payments() ports.PaymentRepository {
 	ret := _m.Called()

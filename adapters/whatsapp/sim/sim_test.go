@@ -626,7 +626,7 @@ func TestAuth(t *testing.T) {
 	// The token also works as Graph's access_token query parameter.
 	status, _ := e.call(t, http.MethodGet, "/v21.0/"+wabaID+"/message_templates?access_token="+testToken, "", nil)
 	assert.Equal(t, http.StatusOK, status)
-	assert.Len(t, e.sim.Templates(), 5, "nothing was deleted")
+	assert.Len(t, e.sim.Templates(), 6, "nothing was deleted")
 }
 
 func TestWrongVersionAndNode(t *testing.T) {
@@ -905,7 +905,7 @@ func TestTemplateCreate_Validation(t *testing.T) {
 			assert.Equal(t, 100, errorCode(t, answer), "answer %v", answer)
 		})
 	}
-	assert.Len(t, e.sim.Templates(), 5)
+	assert.Len(t, e.sim.Templates(), 6)
 }
 
 func TestTemplateListAndDelete(t *testing.T) {
@@ -914,7 +914,7 @@ func TestTemplateListAndDelete(t *testing.T) {
 	status, list := e.call(t, http.MethodGet, "/v21.0/"+wabaID+"/message_templates", testToken, nil)
 	require.Equal(t, http.StatusOK, status)
 	data := list["data"].([]any)
-	require.Len(t, data, 5)
+	require.Len(t, data, 6)
 	first := data[0].(map[string]any)
 	for _, k := range []string{"name", "language", "status", "category", "id", "components"} {
 		assert.Contains(t, first, k)
@@ -932,12 +932,12 @@ func TestTemplateListAndDelete(t *testing.T) {
 	next := list["paging"].(map[string]any)["next"].(string)
 	nextPath := strings.TrimPrefix(next, e.api.URL)
 	_, list = e.call(t, http.MethodGet, nextPath, testToken, nil)
-	assert.Len(t, list["data"], 2)
+	assert.Len(t, list["data"], 3)
 
 	status, answer := e.call(t, http.MethodDelete, "/v21.0/"+wabaID+"/message_templates?name=payment_reminder", testToken, nil)
 	require.Equal(t, http.StatusOK, status)
 	assert.Equal(t, map[string]any{"success": true}, answer)
-	assert.Len(t, e.sim.Templates(), 4)
+	assert.Len(t, e.sim.Templates(), 5)
 
 	status, answer = e.call(t, http.MethodDelete, "/v21.0/"+wabaID+"/message_templates?name=payment_reminder", testToken, nil)
 	assert.Equal(t, http.StatusNotFound, status)

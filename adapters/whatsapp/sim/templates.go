@@ -132,6 +132,9 @@ func (s *Simulator) seedTemplates() {
 			body("Hi {{1}}, this is a reminder that {{2}} is due on {{3}}.", "Mary", "$1,250.00", "11/15/2026"),
 			{Type: "BUTTONS", Buttons: quick("Pay now", "Already paid")},
 		}},
+		{Name: "pago_recibido", Language: "es", Category: "UTILITY", Components: []TemplateComponent{
+			body("Hola {{1}}, recibimos tu pago de {{2}}. ¡Gracias!", "María", "$1.250.000"),
+		}},
 	}
 	for i := range seeds {
 		t := seeds[i]
