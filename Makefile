@@ -25,11 +25,13 @@ SWAG_VERSION          := v1.16.6
 MOCKERY_VERSION       := v2.53.7
 GOLANGCI_LINT_VERSION := v2.15.0
 GOTESTSUM_VERSION     := v1.13.0
+STRIPE_MOCK_VERSION   := v0.203.0
 
 SWAG          := $(BIN)/swag
 MOCKERY       := $(BIN)/mockery
 GOLANGCI_LINT := $(BIN)/golangci-lint
 GOTESTSUM     := $(BIN)/gotestsum
+STRIPE_MOCK   := $(BIN)/stripe-mock
 
 # go-tool NAME PACKAGE VERSION: .bin/NAME is installed when missing, and again when
 # its pinned VERSION changes (a stamp file per version in .bin/.versions).
@@ -43,6 +45,7 @@ $(eval $(call go-tool,swag,github.com/swaggo/swag/cmd/swag,$(SWAG_VERSION)))
 $(eval $(call go-tool,mockery,github.com/vektra/mockery/v2,$(MOCKERY_VERSION)))
 $(eval $(call go-tool,golangci-lint,github.com/golangci/golangci-lint/v2/cmd/golangci-lint,$(GOLANGCI_LINT_VERSION)))
 $(eval $(call go-tool,gotestsum,gotest.tools/gotestsum,$(GOTESTSUM_VERSION)))
+$(eval $(call go-tool,stripe-mock,github.com/stripe/stripe-mock,$(STRIPE_MOCK_VERSION)))
 
 $(BIN)/.versions/%:
 	@mkdir -p $(@D)
@@ -104,13 +107,14 @@ run: build ## Start PostgreSQL + Redis, migrate, seed demo data, serve on HTTP_A
 	@$(CURDIR)/scripts/run.sh
 
 .PHONY: test
-test: $(GOTESTSUM) ## Run all tests with -race, browser tests included (starts PostgreSQL + Redis; `make services-stop` stops them)
+test test-short: export STRIPE_MOCK_BIN := $(CURDIR)/$(STRIPE_MOCK)
+test: $(GOTESTSUM) $(STRIPE_MOCK) ## Run all tests with -race, browser tests included (starts PostgreSQL + Redis; `make services-stop` stops them)
 	@$(CHROMIUM)
 	@$(RACE); $(WITH_SERVICES) export SALDO_TEST_DATABASE_URL="$${SALDO_TEST_DATABASE_URL:-$$DATABASE_URL}" && \
 		gotestsum --format pkgname-and-test-fails -- $$race $(GOTEST_FLAGS) ./...
 
 .PHONY: test-short
-test-short: $(GOTESTSUM) ## Run the tests with -short
+test-short: $(GOTESTSUM) $(STRIPE_MOCK) ## Run the tests with -short
 	@$(RACE); $(WITH_SERVICES) export SALDO_TEST_DATABASE_URL="$${SALDO_TEST_DATABASE_URL:-$$DATABASE_URL}" && \
 		gotestsum --format pkgname-and-test-fails -- $$race $(GOTEST_FLAGS) -short ./...
 

@@ -105,6 +105,8 @@ var catalog = map[string][3]string{
 	"pay_done":                  {"Pago recibido. ¡Gracias!", "Pagamento recebido. Obrigado!", "Payment received. Thank you!"},
 	"pay_expired":               {"Este link de pago ya no se puede usar. Pida uno nuevo.", "Este link de pagamento não pode mais ser usado. Peça um novo.", "This payment link can no longer be used. Ask for a new one."},
 	"pay_sandbox":               {"Entorno de pruebas: no se cobra dinero real.", "Ambiente de testes: nenhum dinheiro real é cobrado.", "Sandbox: no real money is charged."},
+	"pay_thanks":                {"Gracias: su pago está en proceso y le avisaremos por WhatsApp.", "Obrigado: seu pagamento está em processamento e avisaremos pelo WhatsApp.", "Thank you: your payment is being processed and we will confirm on WhatsApp."},
+	"pay_cancelled":             {"El pago no se completó. Puede volver a intentarlo desde el mismo enlace.", "O pagamento não foi concluído. Você pode tentar de novo pelo mesmo link.", "The payment was not completed. You can try again from the same link."},
 	"pay_title":                 {"Pago de facturas", "Pagamento de faturas", "Invoice payment"},
 	"to_pay":                    {"Total a pagar:", "Total a pagar:", "Amount to pay:"},
 	"create_link":               {"Crear link de pago", "Criar link de pagamento", "Create payment link"},

@@ -69,6 +69,7 @@ func Register(r *gin.Engine, d Deps) {
 	c := &console{Deps: d, pages: template.Must(template.New("").Funcs(funcs(d.Org)).ParseFS(templateFS, "templates/*.html"))}
 	static, _ := fs.Sub(staticFS, "static")
 	r.StaticFS("/static", http.FS(static))
+	r.GET("/paid", c.paidPage)
 	r.GET("/pay/:token", c.payPage)
 	r.POST("/pay/:token", c.pay)
 	r.GET("/login", c.loginPage)

@@ -105,3 +105,10 @@ func (c *console) createLink(ctx *gin.Context) {
 	}
 	c.done(ctx, id)
 }
+
+// paidPage is where Stripe's Checkout sends the customer back.
+func (c *console) paidPage(ctx *gin.Context) {
+	securityHeaders(ctx)
+	l := acceptLanguage(ctx.GetHeader("Accept-Language"))
+	c.render(ctx, http.StatusOK, "paid.html", page{L: l, Title: T(l, "pay_title"), Data: ctx.Query("cancelled") != ""})
+}

@@ -78,7 +78,7 @@ func (s *swap) set(h http.Handler) {
 	s.mu.Unlock()
 }
 
-func startChannel(t *testing.T, dbURL string) *channel {
+func startChannel(t *testing.T, dbURL string, options ...func(*config)) *channel {
 	t.Helper()
 	saldoHandler := &swap{h: http.NotFoundHandler()}
 	saldoSrv := httptest.NewServer(saldoHandler)
@@ -105,6 +105,10 @@ func startChannel(t *testing.T, dbURL string) *channel {
 			APIBase: simSrv.URL, APIVersion: "v21.0", Token: testToken, PhoneNumberID: testPhoneNumberID,
 			BusinessAccountID: testWABA, AppSecret: testAppSecret, VerifyToken: "e2e-verify", DisplayName: "Cobranzas",
 		},
+	}
+	cfg.BaseURL = saldoSrv.URL
+	for _, o := range options {
+		o(&cfg)
 	}
 	a, err := newApp(t.Context(), cfg, clock.System{})
 	require.NoError(t, err)

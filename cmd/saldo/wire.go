@@ -18,6 +18,7 @@ import (
 	"github.com/saldocrm/saldo/adapters/postgres"
 	"github.com/saldocrm/saldo/adapters/queue"
 	"github.com/saldocrm/saldo/adapters/sandbox"
+	"github.com/saldocrm/saldo/adapters/stripe"
 	"github.com/saldocrm/saldo/adapters/whatsapp"
 	"github.com/saldocrm/saldo/api"
 	"github.com/saldocrm/saldo/api/console"
@@ -126,6 +127,16 @@ func newApp(ctx context.Context, cfg config, clk ports.Clock) (*app, error) {
 	}
 	a.links = postgres.NewPaymentLinkRepository(db)
 	a.provider = sandbox.New(cfg.BaseURL)
+	if p := cfg.Payments; p.StripeSecretKey != "" {
+		provider, err := stripe.New(stripe.Config{
+			SecretKey: p.StripeSecretKey, WebhookSecret: p.StripeWebhookSecret, APIBase: p.StripeAPIBase,
+			SuccessURL: cfg.BaseURL + "/paid", CancelURL: cfg.BaseURL + "/paid?cancelled=1",
+		})
+		if err != nil {
+			return nil, fmt.Errorf("stripe: %w", err)
+		}
+		a.provider = provider
+	}
 	a.reconcile = application.NewReconcilePayment(a.links, a.recordPayment, a.conversations, a.customers, a.sendMessage, a.uow, clk,
 		cfg.Payments.ReceiptTemplate, log)
 	a.processHook.OnChange(publish)
