@@ -2,9 +2,6 @@ package application
 
 import (
 	"context"
-	"strings"
-
-	"github.com/google/uuid"
 
 	"github.com/saldocrm/saldo/domain/customer"
 	"github.com/saldocrm/saldo/ports"
@@ -32,50 +29,20 @@ func (h *SyncCustomers) Handle(ctx context.Context, items []customer.Details) ([
 	now := h.clock.Now()
 	var results []SyncResult
 	err := h.uow.Do(ctx, func(ctx context.Context, tx ports.Repos) error {
-		results = make([]SyncResult, len(items))
 		known, err := tx.Customers().ByExternalIDs(ctx, externalIDs(items, func(d customer.Details) string { return d.ExternalID }))
 		if err != nil {
 			return err
 		}
-		existed := make(map[string]bool, len(known))
-		for k := range known {
-			existed[k] = true
-		}
-		dirty := make(map[uuid.UUID]*customer.Customer)
-		for i, d := range items {
-			ext := strings.TrimSpace(d.ExternalID)
-			results[i] = SyncResult{ExternalID: ext}
-			c, ok := known[ext]
-			var changed bool
-			if ok {
-				changed, err = c.Sync(d, now)
-			} else {
-				c, err = customer.New(d, now)
-				changed = err == nil
-			}
-			if err != nil {
-				results[i].Outcome, results[i].Err = Failed, err
-				continue
-			}
-			known[ext] = c
-			if changed {
-				dirty[c.ID()] = c
-			}
-			results[i].ID = c.ID()
-			results[i].Outcome = outcome(existed[ext], changed)
-		}
-		return tx.Customers().Save(ctx, values(dirty)...)
+		var dirty []*customer.Customer
+		results, dirty = syncer[customer.Details, *customer.Customer]{
+			externalID: func(d customer.Details) string { return d.ExternalID },
+			sync:       func(c *customer.Customer, d customer.Details) (bool, error) { return c.Sync(d, now) },
+			create:     func(d customer.Details) (*customer.Customer, error) { return customer.New(d, now) },
+		}.apply(items, known)
+		return tx.Customers().Save(ctx, dirty...)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return results, nil
-}
-
-func values[K comparable, V any](m map[K]V) []V {
-	out := make([]V, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/saldocrm/saldo/domain"
 	"github.com/saldocrm/saldo/domain/invoice"
 	"github.com/saldocrm/saldo/ports"
@@ -43,7 +41,6 @@ func (h *SyncInvoices) Handle(ctx context.Context, items []InvoiceRecord) ([]Syn
 	now := h.clock.Now()
 	var results []SyncResult
 	err := h.uow.Do(ctx, func(ctx context.Context, tx ports.Repos) error {
-		results = make([]SyncResult, len(items))
 		customers, err := tx.Customers().ByExternalIDs(ctx, externalIDs(items, func(r InvoiceRecord) string { return r.CustomerExternalID }))
 		if err != nil {
 			return err
@@ -52,41 +49,27 @@ func (h *SyncInvoices) Handle(ctx context.Context, items []InvoiceRecord) ([]Syn
 		if err != nil {
 			return err
 		}
-		existed := make(map[string]bool, len(known))
-		for k := range known {
-			existed[k] = true
-		}
-		dirty := make(map[uuid.UUID]*invoice.Invoice)
-		for i, r := range items {
-			ext := strings.TrimSpace(r.ExternalID)
-			results[i] = SyncResult{ExternalID: ext}
-			c, ok := customers[strings.TrimSpace(r.CustomerExternalID)]
-			if !ok {
-				results[i].Outcome, results[i].Err = Failed, ErrUnknownCustomer.New(r.CustomerExternalID)
-				continue
-			}
+		// details are the record with its customer named by Saldo's id.
+		details := func(r InvoiceRecord) invoice.Details {
 			d := r.Details
-			d.CustomerID = c.ID()
-			inv, ok := known[ext]
-			var changed bool
-			if ok {
-				changed, err = inv.Sync(d, now)
-			} else {
-				inv, err = invoice.New(d, now)
-				changed = err == nil
+			if c, ok := customers[strings.TrimSpace(r.CustomerExternalID)]; ok {
+				d.CustomerID = c.ID()
 			}
-			if err != nil {
-				results[i].Outcome, results[i].Err = Failed, err
-				continue
-			}
-			known[ext] = inv
-			if changed {
-				dirty[inv.ID()] = inv
-			}
-			results[i].ID = inv.ID()
-			results[i].Outcome = outcome(existed[ext], changed)
+			return d
 		}
-		return tx.Invoices().Save(ctx, values(dirty)...)
+		var dirty []*invoice.Invoice
+		results, dirty = syncer[InvoiceRecord, *invoice.Invoice]{
+			externalID: func(r InvoiceRecord) string { return r.ExternalID },
+			check: func(r InvoiceRecord) error {
+				if _, ok := customers[strings.TrimSpace(r.CustomerExternalID)]; !ok {
+					return ErrUnknownCustomer.New(r.CustomerExternalID)
+				}
+				return nil
+			},
+			sync:   func(inv *invoice.Invoice, r InvoiceRecord) (bool, error) { return inv.Sync(details(r), now) },
+			create: func(r InvoiceRecord) (*invoice.Invoice, error) { return invoice.New(details(r), now) },
+		}.apply(items, known)
+		return tx.Invoices().Save(ctx, dirty...)
 	})
 	if err != nil {
 		return nil, err
