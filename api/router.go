@@ -48,6 +48,7 @@ type Deps struct {
 	ReadinessProbe map[string]ports.Pinger // name → service, for /readyz
 	WhatsApp       WhatsAppDeps
 	Payments       PaymentDeps
+	Insights       InsightDeps
 	Console        *console.Deps // the agents' web console at /; nil serves the API alone
 }
 
@@ -99,6 +100,7 @@ func NewRouter(d Deps) *gin.Engine {
 	read.GET("/reports/aging", h.agingReport)
 	h.whatsappRoutes(r, read, write)
 	h.paymentRoutes(r, read, write)
+	h.insightRoutes(read, write)
 	return r
 }
 

@@ -14,6 +14,7 @@ import (
 type Org struct {
 	Location *time.Location // dates (due, overdue, aging) are days here
 	Currency money.Currency // the default currency
+	Language string         // es, pt or en: what summaries are written in
 }
 
 // Today returns the organization's calendar day at instant now.

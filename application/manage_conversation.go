@@ -22,6 +22,7 @@ type ConversationUpdate struct {
 // tags, AI. Each act is one transaction on the locked conversation; acts
 // that matter to the thread leave a system event in it.
 type ManageConversation struct {
+	onClose   func(ctx context.Context, id uuid.UUID)
 	uow       ports.UnitOfWork
 	customers ports.CustomerRepository
 	users     ports.UserRepository
@@ -63,11 +64,19 @@ func (h *ManageConversation) act(ctx context.Context, id uuid.UUID,
 
 func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
 
+// OnClose registers a function told when a conversation is closed (it is
+// analysed then).
+func (h *ManageConversation) OnClose(fn func(ctx context.Context, id uuid.UUID)) { h.onClose = fn }
+
 // Close closes conversation id.
 func (h *ManageConversation) Close(ctx context.Context, id, by uuid.UUID) (*conversation.Conversation, error) {
-	return h.act(ctx, id, func(c *conversation.Conversation, now time.Time) (*conversation.Message, error) {
+	c, err := h.act(ctx, id, func(c *conversation.Conversation, now time.Time) (*conversation.Message, error) {
 		return c.Close(newID(), by, now)
 	})
+	if err == nil && h.onClose != nil {
+		h.onClose(ctx, id)
+	}
+	return c, err
 }
 
 // Reopen reopens conversation id.

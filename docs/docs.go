@@ -195,6 +195,58 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/conversations/{id}/analyze": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Runs the configured analyzer (OpenAI, or the offline one) and stores the insight beside the earlier ones.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "insights"
+                ],
+                "summary": "Analyse a conversation now",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "conversation id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Insight"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "409": {
+                        "description": "AI is off for the conversation",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "nothing to analyse",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/conversations/{id}/assign": {
             "post": {
                 "security": [
@@ -286,6 +338,81 @@ const docTemplate = `{
                         "description": "Conflict",
                         "schema": {
                             "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/conversations/{id}/insight": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "insights"
+                ],
+                "summary": "A conversation's latest AI insight",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "conversation id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Insight"
+                        }
+                    },
+                    "404": {
+                        "description": "not analysed yet",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/conversations/{id}/insights": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "insights"
+                ],
+                "summary": "A conversation's AI insights, newest first",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "conversation id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/Insight"
+                            }
                         }
                     }
                 }
@@ -861,6 +988,84 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/insights": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Filtered by sentiment, topic, agent, number and date range; the largest overdue amount at stake first.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "insights"
+                ],
+                "summary": "The managers' review list: each conversation's latest insight",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "positive, neutral or negative",
+                        "name": "sentiment",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "payment, promise_to_pay, dispute, payment_difficulty, wrong_customer, support or other",
+                        "name": "topic",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "assignee (UUID)",
+                        "name": "agent_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "business number (UUID)",
+                        "name": "number_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "created at or after (RFC 3339)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "created before (RFC 3339)",
+                        "name": "to",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/InsightReviewRow"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/Error"
                         }
@@ -2253,6 +2458,102 @@ const docTemplate = `{
                 }
             }
         },
+        "Insight": {
+            "type": "object",
+            "properties": {
+                "conversation_id": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "customer_id": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "input_tokens": {
+                    "type": "integer"
+                },
+                "model": {
+                    "type": "string",
+                    "example": "offline"
+                },
+                "next_action": {
+                    "type": "string",
+                    "enum": [
+                        "send_payment_link",
+                        "record_promise",
+                        "escalate",
+                        "call",
+                        "close",
+                        "wait"
+                    ]
+                },
+                "next_action_text": {
+                    "type": "string"
+                },
+                "output_tokens": {
+                    "type": "integer"
+                },
+                "promise": {
+                    "$ref": "#/definitions/Promise"
+                },
+                "sentiment": {
+                    "type": "string",
+                    "enum": [
+                        "positive",
+                        "neutral",
+                        "negative"
+                    ]
+                },
+                "summary": {
+                    "type": "string",
+                    "example": "María pregunta cuánto debe y promete pagar el viernes."
+                },
+                "tags": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "topics": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "payment",
+                        "promise_to_pay"
+                    ]
+                }
+            }
+        },
+        "InsightReviewRow": {
+            "type": "object",
+            "properties": {
+                "assignee_name": {
+                    "type": "string"
+                },
+                "contact_name": {
+                    "type": "string"
+                },
+                "customer_name": {
+                    "type": "string"
+                },
+                "insight": {
+                    "$ref": "#/definitions/Insight"
+                },
+                "number_name": {
+                    "type": "string"
+                },
+                "overdue_at_stake": {
+                    "type": "string",
+                    "example": "COP 1250000.00"
+                }
+            }
+        },
         "Invoice": {
             "type": "object",
             "properties": {
@@ -2809,6 +3110,24 @@ const docTemplate = `{
                 },
                 "next_cursor": {
                     "type": "string"
+                }
+            }
+        },
+        "Promise": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string",
+                    "example": "500000.00"
+                },
+                "currency": {
+                    "type": "string",
+                    "example": "COP"
+                },
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-11-27"
                 }
             }
         },

@@ -146,6 +146,8 @@ type WebhookInbox interface {
 const (
 	JobSendMessage    = "whatsapp:send_message"
 	JobProcessWebhook = "whatsapp:process_webhook"
+	JobAnalyze        = "ai:analyze_conversation" // debounced: a few minutes after the last message
+	JobAnalyzeNow     = "ai:analyze_now"          // when a conversation is closed
 )
 
 // OutboxEntry is a job written in the same transaction as the change that

@@ -64,6 +64,18 @@ if [[ -z ${WHATSAPP_TOKEN:-} ]]; then
 	export PAYMENT_RECEIPT_TEMPLATE="${PAYMENT_RECEIPT_TEMPLATE:-pago_recibido:es}"
 fi
 
+# A development SALDO_SECRET_KEY (it seals stored secrets such as the OpenAI
+# key), made once and kept with the local data.
+if [[ -z ${SALDO_SECRET_KEY:-} ]]; then
+	keyfile="$ROOT/.data/secret-key"
+	if [[ ! -s $keyfile ]]; then
+		mkdir -p "$ROOT/.data"
+		(umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$keyfile")
+	fi
+	SALDO_SECRET_KEY="$(cat "$keyfile")"
+	export SALDO_SECRET_KEY
+fi
+
 "$SALDO" migrate up
 "$SALDO" seed
 

@@ -26,6 +26,8 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	require.Equal(t, 6, tables(whatsapp...))
 	require.Equal(t, 2, tables(users...))
 	require.Equal(t, 1, tables("payment_links"))
+	insights := []string{"insights", "ai_settings"}
+	require.Equal(t, 2, tables(insights...))
 	assigneeKey := func() int {
 		return count(t, db, `SELECT count(*) FROM pg_constraint WHERE conname = 'conversations_assignee_fkey'`)
 	}
@@ -42,12 +44,19 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00002_whatsapp\.sql`, status)
 	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00003_users\.sql`, status)
 	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00004_payment_links\.sql`, status)
+	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00005_insights\.sql`, status)
 
 	out, err := postgres.MigrateUp(ctx, db)
 	require.NoError(t, err, "nothing to apply is not an error")
-	assert.Equal(t, "database is up to date (version 4)", out)
+	assert.Equal(t, "database is up to date (version 5)", out)
 
 	// Down one at a time, the latest first.
+	out, err = postgres.MigrateDown(ctx, db)
+	require.NoError(t, err)
+	assert.Contains(t, out, "down 00005_insights.sql")
+	assert.Equal(t, 0, tables(insights...))
+	assert.Equal(t, 1, tables("payment_links"))
+	assert.Equal(t, 6, tables(whatsapp...))
 	out, err = postgres.MigrateDown(ctx, db)
 	require.NoError(t, err)
 	assert.Contains(t, out, "down 00004_payment_links.sql")
@@ -76,6 +85,7 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	assert.Regexp(t, `pending\s+-\s+00002_whatsapp\.sql`, status)
 	assert.Regexp(t, `pending\s+-\s+00003_users\.sql`, status)
 	assert.Regexp(t, `pending\s+-\s+00004_payment_links\.sql`, status)
+	assert.Regexp(t, `pending\s+-\s+00005_insights\.sql`, status)
 
 	out, err = postgres.MigrateDown(ctx, db)
 	require.NoError(t, err, "nothing to roll back is not an error")
@@ -87,10 +97,12 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	assert.Contains(t, out, "up 00002_whatsapp.sql")
 	assert.Contains(t, out, "up 00003_users.sql")
 	assert.Contains(t, out, "up 00004_payment_links.sql")
+	assert.Contains(t, out, "up 00005_insights.sql")
 	assert.Equal(t, 5, tables(billing...))
 	assert.Equal(t, 6, tables(whatsapp...))
 	assert.Equal(t, 2, tables(users...))
 	assert.Equal(t, 1, tables("payment_links"))
+	assert.Equal(t, 2, tables(insights...))
 	assert.Equal(t, 1, assigneeKey())
 	assert.Equal(t, 1, refundedAmount())
 

@@ -46,6 +46,8 @@ var settings = map[string]struct {
 }{
 	ports.JobSendMessage:    {queue: "critical", maxRetry: 8, retention: 24 * time.Hour, timeout: 45 * time.Second},
 	ports.JobProcessWebhook: {queue: "critical", maxRetry: 12, timeout: 30 * time.Second},
+	ports.JobAnalyze:        {queue: "low", maxRetry: 3, timeout: 2 * time.Minute},
+	ports.JobAnalyzeNow:     {queue: "default", maxRetry: 3, timeout: 2 * time.Minute},
 }
 
 // Enqueue implements ports.JobQueue.
@@ -76,6 +78,7 @@ func (q *Queue) Enqueue(ctx context.Context, kind string, ref uuid.UUID, runAt t
 type Handlers struct {
 	Deliver        *application.DeliverMessage
 	ProcessWebhook *application.ProcessWhatsAppWebhook
+	Analyze        *application.AnalyzeConversation
 	Inbox          ports.WebhookInbox
 	Clock          ports.Clock
 	Log            *slog.Logger
@@ -107,6 +110,22 @@ func Register(mux *asynq.ServeMux, h Handlers) {
 		}
 		return classify(err)
 	})
+	if h.Analyze != nil {
+		registerAnalysis(mux, h)
+	}
+}
+
+// registerAnalysis routes the debounced analyses.
+func registerAnalysis(mux *asynq.ServeMux, h Handlers) {
+	run := func(ctx context.Context, t *asynq.Task) error {
+		id, err := ref(t)
+		if err != nil {
+			return err
+		}
+		return classify(h.Analyze.Run(ctx, id))
+	}
+	mux.HandleFunc(ports.JobAnalyze, run)
+	mux.HandleFunc(ports.JobAnalyzeNow, run)
 }
 
 func ref(t *asynq.Task) (uuid.UUID, error) {

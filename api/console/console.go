@@ -57,6 +57,9 @@ type Deps struct {
 	Pay           *application.SandboxPayments
 	SendLink      *application.SendPaymentLink
 	Links         *application.PaymentLinkQueries
+	Analyze       *application.AnalyzeConversation
+	Insights      *application.InsightQueries
+	AISettings    *application.AISettings
 }
 
 type console struct {
@@ -82,6 +85,7 @@ func Register(r *gin.Engine, d Deps) {
 	g.GET("/events", c.events)
 	c.inboxRoutes(g)
 	c.ledgerRoutes(g)
+	c.insightRoutes(g)
 }
 
 // page is what every template gets.

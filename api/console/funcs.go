@@ -61,7 +61,13 @@ func funcs(org application.Org) template.FuncMap {
 			return v
 		},
 		"priorities": func() []string { return []string{"low", "normal", "high", "urgent"} },
-		"add":        func(a, b int) int { return a + b },
+		"pctOf": func(n, total int) int {
+			if total <= 0 {
+				return 0
+			}
+			return n * 100 / total
+		},
+		"add": func(a, b int) int { return a + b },
 	}
 }
 

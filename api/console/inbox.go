@@ -16,6 +16,7 @@ import (
 	"github.com/saldocrm/saldo/domain/conversation"
 	"github.com/saldocrm/saldo/domain/customer"
 	"github.com/saldocrm/saldo/domain/date"
+	"github.com/saldocrm/saldo/domain/insight"
 	"github.com/saldocrm/saldo/domain/paymentlink"
 	"github.com/saldocrm/saldo/domain/template"
 	"github.com/saldocrm/saldo/domain/user"
@@ -196,6 +197,7 @@ type Day struct {
 // PanelView is the right pane: the linked customer's account, or the search
 // to link one.
 type PanelView struct {
+	Insight  *insight.Insight
 	Links    []*paymentlink.Link
 	Conv     *conversation.Conversation
 	Summary  *application.CustomerSummaryView
@@ -274,6 +276,11 @@ func (c *console) panel(ctx *gin.Context, conv *conversation.Conversation, chat 
 				p.Notes = append(p.Notes, m)
 			}
 		}
+	}
+	if in, err := c.Insights.Latest(rctx, conv.ID()); err == nil {
+		p.Insight = in
+	} else if !errors.Is(err, insight.ErrNotFound) {
+		return nil, err
 	}
 	if conv.CustomerID() != uuid.Nil {
 		s, err := c.Summary.Handle(rctx, conv.CustomerID())

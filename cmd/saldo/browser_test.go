@@ -264,3 +264,26 @@ func TestPaymentLinkFromThePanelInTheBrowser(t *testing.T) {
 		return false
 	})
 }
+
+func TestAnalyseAndSuggestAReplyInTheBrowser(t *testing.T) {
+	t.Parallel()
+	c := consoleChannel(t)
+	_, convID := payingCustomer(t, c)
+	ctx := browser(t, 1366, 768)
+	require.NoError(t, chromedp.Do(ctx, signIn(c, "agent@saldo.test"),
+		chromedp.Navigate(c.srv.URL+"/inbox?c="+convID), chromedp.WaitVisible(`[data-ai] form button`)))
+	assert.Contains(t, text(ctx, t, "[data-ai]"), "Aún no analizada")
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`[data-ai] form button`)))
+	waitJS(ctx, t, "the insight shows in the panel", `!!document.querySelector('[data-ai-summary]')`)
+	ai := text(ctx, t, "[data-ai]")
+	assert.Contains(t, ai, "Siguiente paso")
+	assert.Contains(t, ai, "offline")
+
+	// Reply assist writes a reply with the live figures into the composer.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`[data-assist]`)))
+	waitJS(ctx, t, "a suggested reply fills the composer", `document.querySelector('#text').value.length > 20`)
+	draft, err := chromedp.Run(ctx, chromedp.Value(`#text`))
+	require.NoError(t, err)
+	assert.Contains(t, draft, "350.000", "the overdue total is in the suggestion: %q", draft)
+}

@@ -26,6 +26,15 @@ type config struct {
 	Concurrency int
 	WhatsApp    whatsAppConfig
 	Payments    paymentsConfig
+	AI          aiConfig
+}
+
+// aiConfig reaches OpenAI; the owner's settings in the console decide
+// whether it is used.
+type aiConfig struct {
+	APIKey  string // OPENAI_API_KEY: used when the owner picks OpenAI without storing a key
+	BaseURL string // OPENAI_BASE_URL: a compatible server
+	Model   string
 }
 
 // paymentsConfig is the payment provider and the templates payments use.
@@ -119,7 +128,12 @@ func loadConfig(needDB bool) (config, error) {
 	if err != nil {
 		problems = append(problems, fmt.Errorf("SALDO_CURRENCY: %w", err))
 	}
-	c.Org = application.Org{Location: loc, Currency: cur}
+	lang := strings.ToLower(env("SALDO_LANGUAGE", "es"))
+	if lang != "es" && lang != "pt" && lang != "en" {
+		problems = append(problems, fmt.Errorf("SALDO_LANGUAGE must be es, pt or en"))
+	}
+	c.Org = application.Org{Location: loc, Currency: cur, Language: lang}
+	c.AI = aiConfig{APIKey: env("OPENAI_API_KEY", ""), BaseURL: env("OPENAI_BASE_URL", ""), Model: env("OPENAI_MODEL", "gpt-4o-mini")}
 	if err := c.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
 		problems = append(problems, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error"))
 	}

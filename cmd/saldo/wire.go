@@ -14,10 +14,13 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/saldocrm/saldo/adapters/clock"
+	"github.com/saldocrm/saldo/adapters/offline"
+	"github.com/saldocrm/saldo/adapters/openai"
 	"github.com/saldocrm/saldo/adapters/password"
 	"github.com/saldocrm/saldo/adapters/postgres"
 	"github.com/saldocrm/saldo/adapters/queue"
 	"github.com/saldocrm/saldo/adapters/sandbox"
+	"github.com/saldocrm/saldo/adapters/secretbox"
 	"github.com/saldocrm/saldo/adapters/stripe"
 	"github.com/saldocrm/saldo/adapters/whatsapp"
 	"github.com/saldocrm/saldo/api"
@@ -68,6 +71,9 @@ type app struct {
 	processHook   *application.ProcessWhatsAppWebhook
 	syncTemplates *application.SyncTemplates
 	links         *postgres.PaymentLinkRepository
+	insights      *postgres.InsightRepository
+	aiSettings    *application.AISettings
+	analyze       *application.AnalyzeConversation
 	provider      ports.PaymentLinkProvider
 	reconcile     *application.ReconcilePayment
 
@@ -139,7 +145,17 @@ func newApp(ctx context.Context, cfg config, clk ports.Clock) (*app, error) {
 	}
 	a.reconcile = application.NewReconcilePayment(a.links, a.recordPayment, a.conversations, a.customers, a.sendMessage, a.uow, clk,
 		cfg.Payments.ReceiptTemplate, log)
-	a.processHook.OnChange(publish)
+	if err := a.wireAI(cfg, clk); err != nil {
+		return nil, err
+	}
+	a.processHook.OnChange(func(ctx context.Context, c application.Change) {
+		publish(ctx, c)
+		if c.Kind == "message" { // a few minutes after the customer's last burst of messages
+			if err := a.analyze.Schedule(ctx, c.ConversationID, application.AnalysisDelay); err != nil {
+				log.WarnContext(ctx, "schedule analysis", slog.Any("error", err))
+			}
+		}
+	})
 	a.deliver.OnChange(publish)
 	a.reconcile.OnChange(publish)
 	a.hub = console.NewHub(func(ctx context.Context, id uuid.UUID) (uuid.UUID, error) {
@@ -159,6 +175,32 @@ func (a *app) close() {
 	if sqlDB, err := a.db.DB(); err == nil {
 		_ = sqlDB.Close()
 	}
+}
+
+// wireAI builds the analyzer the owner chose (OpenAI or offline) and the
+// analysis use cases.
+func (a *app) wireAI(cfg config, clk ports.Clock) error {
+	var box ports.SecretBox = secretbox.Disabled{}
+	if cfg.SecretKey != "" {
+		b, err := secretbox.New(cfg.SecretKey)
+		if err != nil {
+			return fmt.Errorf("SALDO_SECRET_KEY: %w", err)
+		}
+		box = b
+	}
+	a.insights = postgres.NewInsightRepository(a.db)
+	settings := postgres.NewAISettingsRepository(a.db)
+	factory := func(key, model string) (ports.ConversationAnalyzer, error) {
+		if model == "" {
+			model = cfg.AI.Model
+		}
+		return openai.New(openai.Config{APIKey: key, Model: model, BaseURL: cfg.AI.BaseURL})
+	}
+	analyzer := application.NewAIAnalyzer(settings, box, offline.New(), factory, cfg.AI.APIKey)
+	summary := application.NewCustomerSummary(a.customers, a.invoices, a.payments, clk, cfg.Org)
+	a.analyze = application.NewAnalyzeConversation(a.conversations, a.messages, summary, a.insights, analyzer, a.queue, clk, cfg.Org)
+	a.aiSettings = application.NewAISettings(settings, box, a.insights, clk, cfg.Org)
+	return nil
 }
 
 // registerNumber stores the business number configured in the environment.
@@ -184,6 +226,12 @@ func (a *app) router() http.Handler {
 	listInvoices := application.NewListInvoices(a.invoices, a.clock, org)
 	aging := application.NewAgingReport(reports, a.clock, org)
 	manage := application.NewManageConversation(a.uow, a.customers, a.users, a.clock)
+	manage.OnClose(func(ctx context.Context, id uuid.UUID) {
+		if err := a.analyze.Schedule(ctx, id, 0); err != nil {
+			a.log.WarnContext(ctx, "schedule analysis", slog.Any("error", err))
+		}
+	})
+	insightQueries := application.NewInsightQueries(a.insights, a.clock)
 	createLink := application.NewCreatePaymentLink(a.customers, a.invoices, a.links, a.provider, a.clock, org, a.cfg.Payments.LinkLifetime)
 	linkQueries := application.NewPaymentLinkQueries(a.links)
 	return api.NewRouter(api.Deps{
@@ -213,6 +261,7 @@ func (a *app) router() http.Handler {
 			SyncTemplates: a.syncTemplates,
 			ListTemplates: application.NewListTemplates(a.templates),
 		},
+		Insights: api.InsightDeps{Analyze: a.analyze, Queries: insightQueries},
 		Payments: api.PaymentDeps{Create: createLink, Queries: linkQueries, Reconcile: a.reconcile, Provider: a.provider},
 		Console: &console.Deps{
 			Log: a.log, Clock: a.clock, Org: org, SecureCookie: strings.HasPrefix(a.cfg.BaseURL, "https://"),
@@ -237,6 +286,9 @@ func (a *app) router() http.Handler {
 			Pay:           application.NewSandboxPayments(a.links, a.customers, a.invoices, a.reconcile, a.clock),
 			SendLink:      application.NewSendPaymentLink(createLink, a.sendMessage, a.conversations, a.customers, a.cfg.Payments.LinkTemplate),
 			Links:         linkQueries,
+			Analyze:       a.analyze,
+			Insights:      insightQueries,
+			AISettings:    a.aiSettings,
 			Publish: func(ctx context.Context, e ports.Event) {
 				if err := a.events.Publish(ctx, e); err != nil {
 					a.log.WarnContext(ctx, "publish event", slog.Any("error", err))
@@ -254,7 +306,7 @@ func (a *app) worker(ctx context.Context) error {
 	}
 	srv := queue.NewServer(redisOpt, a.cfg.Concurrency, a.log)
 	mux := queue.NewMux()
-	queue.Register(mux, queue.Handlers{Deliver: a.deliver, ProcessWebhook: a.processHook, Inbox: a.inbox, Clock: a.clock, Log: a.log})
+	queue.Register(mux, queue.Handlers{Deliver: a.deliver, ProcessWebhook: a.processHook, Analyze: a.analyze, Inbox: a.inbox, Clock: a.clock, Log: a.log})
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

@@ -101,6 +101,18 @@
       open(a.dataset.conv, a.getAttribute("href"));
       return;
     }
+    var assist = e.target.closest && e.target.closest("[data-assist]");
+    if (assist) {
+      e.preventDefault();
+      var box = $("#text");
+      var body = new FormData();
+      body.append("text", box ? box.value : "");
+      assist.disabled = true;
+      request("POST", assist.dataset.assist, body).then(function (r) {
+        if (r.ok && box) { box.value = r.html; box.focus(); } else { alert(r.html); }
+      }).finally(function () { assist.disabled = false; });
+      return;
+    }
     var back = e.target.closest && e.target.closest("a.back");
     if (back && window.matchMedia("(max-width: 900px)").matches) {
       e.preventDefault();
