@@ -35,7 +35,11 @@ type AnalyzeConversation struct {
 	queue         ports.JobQueue
 	clock         ports.Clock
 	org           Org
+	listener      func(context.Context, Change)
 }
+
+// OnChange registers a function told when an insight is stored, for live updates.
+func (h *AnalyzeConversation) OnChange(fn func(context.Context, Change)) { h.listener = fn }
 
 // NewAnalyzeConversation returns the use case.
 func NewAnalyzeConversation(conversations ports.ConversationRepository, messages ports.MessageRepository, summary *CustomerSummary,
@@ -111,7 +115,13 @@ func (h *AnalyzeConversation) Handle(ctx context.Context, id uuid.UUID) (*insigh
 	if err != nil {
 		return nil, err
 	}
-	return ins, h.insights.Add(ctx, ins)
+	if err := h.insights.Add(ctx, ins); err != nil {
+		return nil, err
+	}
+	if h.listener != nil {
+		h.listener(ctx, Change{ConversationID: id, Kind: "insight"})
+	}
+	return ins, nil
 }
 
 // Schedule asks for an analysis of conversation id after delay; while one

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"os"
 	"os/exec"
@@ -102,7 +103,9 @@ func waitJS(ctx context.Context, t *testing.T, what, expr string) {
 
 func text(ctx context.Context, t *testing.T, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(sel))
+	// Read in one step: a live refresh may replace the node between finding and reading it.
+	q, _ := json.Marshal(sel)
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector(`+string(q)+`) || {innerText: ""}).innerText`))
 	require.NoError(t, err, "text of %s", sel)
 	return s
 }
@@ -271,17 +274,23 @@ func TestAnalyseAndSuggestAReplyInTheBrowser(t *testing.T) {
 	_, convID := payingCustomer(t, c)
 	ctx := browser(t, 1366, 768)
 	require.NoError(t, chromedp.Do(ctx, signIn(c, "agent@saldo.test"),
-		chromedp.Navigate(c.srv.URL+"/inbox?c="+convID), chromedp.WaitVisible(`[data-ai] form button`)))
+		chromedp.Navigate(c.srv.URL+"/inbox?c="+convID), chromedp.WaitVisible(`form[action$="/analyze"] button`)))
 	assert.Contains(t, text(ctx, t, "[data-ai]"), "Aún no analizada")
 
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`[data-ai] form button`)))
-	waitJS(ctx, t, "the insight shows in the panel", `!!document.querySelector('[data-ai-summary]')`)
+	// Closing the conversation analyses it in the background; the panel follows live.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`form[action$="/close"] button`)))
+	waitJS(ctx, t, "the insight of the closed conversation shows in the panel, without a reload", `!!document.querySelector('[data-ai-summary]')`)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Sleep(500*time.Millisecond), chromedp.Click(`form[action$="/analyze"] button`))) // "Analizar" again, on demand
+	eventually(t, "a second insight in the history", func() bool {
+		return strings.Count(string(c.do(http.MethodGet, "/api/v1/conversations/"+convID+"/insights", c.read, nil).body), `"summary"`) == 2
+	})
 	ai := text(ctx, t, "[data-ai]")
 	assert.Contains(t, ai, "Siguiente paso")
 	assert.Contains(t, ai, "offline")
 
 	// Reply assist writes a reply with the live figures into the composer.
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`[data-assist]`)))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`form[action$="/reopen"] button`), chromedp.WaitVisible(`form[action$="/close"] button`),
+		chromedp.Sleep(300*time.Millisecond), chromedp.Click(`[data-assist]`)))
 	waitJS(ctx, t, "a suggested reply fills the composer", `document.querySelector('#text').value.length > 20`)
 	draft, err := chromedp.Run(ctx, chromedp.Value(`#text`))
 	require.NoError(t, err)

@@ -158,6 +158,7 @@ func newApp(ctx context.Context, cfg config, clk ports.Clock) (*app, error) {
 	})
 	a.deliver.OnChange(publish)
 	a.reconcile.OnChange(publish)
+	a.analyze.OnChange(publish)
 	a.hub = console.NewHub(func(ctx context.Context, id uuid.UUID) (uuid.UUID, error) {
 		conv, err := a.conversations.Get(ctx, id)
 		if err != nil {

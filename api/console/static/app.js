@@ -109,7 +109,8 @@
       body.append("text", box ? box.value : "");
       assist.disabled = true;
       request("POST", assist.dataset.assist, body).then(function (r) {
-        if (r.ok && box) { box.value = r.html; box.focus(); } else { alert(r.html); }
+        var now = $("#text"); // the chat may have been refreshed meanwhile
+        if (r.ok && now) { now.value = r.html; now.focus(); } else if (!r.ok) { alert(r.html); }
       }).finally(function () { assist.disabled = false; });
       return;
     }
