@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -214,7 +215,11 @@ func screenshots(t *testing.T, c *channel, dir string) {
 	}{{"inbox.png", 1366, 768}, {"inbox-phone.png", 390, 844}} {
 		ctx := browser(t, s.width, s.height)
 		require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(int64(s.width), int64(s.height)), signIn(c, "agent@saldo.test"),
-			chromedp.Navigate(c.srv.URL+"/inbox?c="+conv), chromedp.WaitVisible(`.panel [data-overdue]`), chromedp.Sleep(300*time.Millisecond)))
+			chromedp.Navigate(c.srv.URL+"/inbox?c="+conv), chromedp.WaitVisible(`.panel [data-overdue]`)))
+		if _, err := c.app.analyze.Handle(t.Context(), uuid.MustParse(conv)); err != nil && s.name == "inbox.png" {
+			require.NoError(t, err)
+		}
+		require.NoError(t, chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(`[data-ai-summary]`), chromedp.Sleep(300*time.Millisecond)))
 		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, s.name), png, 0o644))
