@@ -312,6 +312,20 @@ func (c *console) conversationID(ctx *gin.Context) (uuid.UUID, bool) {
 	return id, true
 }
 
+// visibleID reads the conversation in the path and checks the viewer may
+// see it; otherwise it answers (404) and reports false.
+func (c *console) visibleID(ctx *gin.Context) (uuid.UUID, bool) {
+	id, ok := c.conversationID(ctx)
+	if !ok {
+		return uuid.Nil, false
+	}
+	if _, err := c.visible(ctx, id); err != nil {
+		c.fail(ctx, err)
+		return uuid.Nil, false
+	}
+	return id, true
+}
+
 func (c *console) chatFragment(ctx *gin.Context) {
 	c.renderChat(ctx, "", "")
 }
@@ -404,12 +418,8 @@ func explain(l Lang, err error) string {
 }
 
 func (c *console) sendText(ctx *gin.Context) {
-	id, ok := c.conversationID(ctx)
+	id, ok := c.visibleID(ctx)
 	if !ok {
-		return
-	}
-	if _, err := c.visible(ctx, id); err != nil {
-		c.fail(ctx, err)
 		return
 	}
 	u, _ := viewer(ctx)
@@ -425,12 +435,8 @@ func (c *console) sendText(ctx *gin.Context) {
 }
 
 func (c *console) sendTemplate(ctx *gin.Context) {
-	id, ok := c.conversationID(ctx)
+	id, ok := c.visibleID(ctx)
 	if !ok {
-		return
-	}
-	if _, err := c.visible(ctx, id); err != nil {
-		c.fail(ctx, err)
 		return
 	}
 	u, _ := viewer(ctx)
@@ -463,12 +469,8 @@ func (c *console) sendTemplate(ctx *gin.Context) {
 }
 
 func (c *console) addNote(ctx *gin.Context) {
-	id, ok := c.conversationID(ctx)
+	id, ok := c.visibleID(ctx)
 	if !ok {
-		return
-	}
-	if _, err := c.visible(ctx, id); err != nil {
-		c.fail(ctx, err)
 		return
 	}
 	u, _ := viewer(ctx)
@@ -484,12 +486,8 @@ type action func(ctx context.Context, c *console, id uuid.UUID, u *user.User, g 
 // act runs an action on a conversation the viewer may see.
 func (c *console) act(fn action) gin.HandlerFunc {
 	return func(ctx *gin.Context) {
-		id, ok := c.conversationID(ctx)
+		id, ok := c.visibleID(ctx)
 		if !ok {
-			return
-		}
-		if _, err := c.visible(ctx, id); err != nil {
-			c.fail(ctx, err)
 			return
 		}
 		u, _ := viewer(ctx)

@@ -22,12 +22,8 @@ func (c *console) insightRoutes(g *gin.RouterGroup) {
 
 // analyze runs an analysis now (the "Analizar" button).
 func (c *console) analyze(ctx *gin.Context) {
-	id, ok := c.conversationID(ctx)
+	id, ok := c.visibleID(ctx)
 	if !ok {
-		return
-	}
-	if _, err := c.visible(ctx, id); err != nil {
-		c.fail(ctx, err)
 		return
 	}
 	if _, err := c.Analyze.Handle(ctx.Request.Context(), id); err != nil {
@@ -39,12 +35,8 @@ func (c *console) analyze(ctx *gin.Context) {
 
 // assist answers the composer's "suggest a reply" with plain text.
 func (c *console) assist(ctx *gin.Context) {
-	id, ok := c.conversationID(ctx)
+	id, ok := c.visibleID(ctx)
 	if !ok {
-		return
-	}
-	if _, err := c.visible(ctx, id); err != nil {
-		c.fail(ctx, err)
 		return
 	}
 	text, err := c.Analyze.Draft(ctx.Request.Context(), id, ctx.PostForm("text"))
