@@ -59,19 +59,29 @@ func (h *SignIn) Handle(ctx context.Context, email, password string) (SignInResu
 	if err := u.CheckLogin(now); err != nil {
 		return SignInResult{}, err
 	}
+	// The outcome is recorded on the locked row: parallel guesses each count.
 	if !h.hasher.Verify(u.PasswordHash(), password) {
-		u.LoginFailed(now)
-		if err := h.users.Save(ctx, u); err != nil {
-			return SignInResult{}, fmt.Errorf("sign in %s: record the failure: %w", u.ID(), err)
+		u, err = h.users.Update(ctx, u.ID(), func(u *user.User) error {
+			u.LoginFailed(now)
+			return nil
+		})
+		if err != nil {
+			return SignInResult{}, fmt.Errorf("sign in: record the failure: %w", err)
 		}
 		if err := u.CheckLogin(now); err != nil {
 			return SignInResult{}, err // this failure locked the user out
 		}
 		return SignInResult{}, user.ErrBadCredentials
 	}
-	u.LoginSucceeded(now)
-	if err := h.users.Save(ctx, u); err != nil {
-		return SignInResult{}, fmt.Errorf("sign in %s: %w", u.ID(), err)
+	u, err = h.users.Update(ctx, u.ID(), func(u *user.User) error {
+		if err := u.CheckLogin(now); err != nil {
+			return err // locked by failures meanwhile
+		}
+		u.LoginSucceeded(now)
+		return nil
+	})
+	if err != nil {
+		return SignInResult{}, err
 	}
 	s, token, err := user.NewSession(u.ID(), now, SessionTTL)
 	if err != nil {

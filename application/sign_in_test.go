@@ -59,9 +59,13 @@ func TestSignIn(t *testing.T) {
 			}
 			var saved struct{ failures int }
 			if tc.wantSaved >= 0 {
-				users.EXPECT().Save(mock.Anything, u).RunAndReturn(func(_ context.Context, u *user.User) error {
+				// The outcome is applied to the row as the store has it, locked.
+				users.EXPECT().Update(mock.Anything, u.ID(), mock.Anything).RunAndReturn(func(_ context.Context, _ uuid.UUID, fn func(*user.User) error) (*user.User, error) {
+					if err := fn(u); err != nil {
+						return nil, err
+					}
 					saved.failures = u.FailedLogins()
-					return nil
+					return u, nil
 				}).Once()
 			}
 			var created user.Session
@@ -135,7 +139,7 @@ func TestSignInFailures(t *testing.T) {
 		users, sessions, hasher := mocks.NewUserRepository(t), mocks.NewSessionRepository(t), mocks.NewPasswordHasher(t)
 		users.EXPECT().ByEmail(mock.Anything, mock.Anything).Return(storedUser(t, 0, time.Time{}), nil)
 		hasher.EXPECT().Verify(mock.Anything, mock.Anything).Return(false)
-		users.EXPECT().Save(mock.Anything, mock.Anything).Return(outage)
+		users.EXPECT().Update(mock.Anything, mock.Anything, mock.Anything).Return(nil, outage)
 		_, err := application.NewSignIn(users, sessions, hasher, clock.NewFixed(now)).Handle(context.Background(), "a@b.co", "x")
 		require.ErrorIs(t, err, outage)
 	})
@@ -144,7 +148,8 @@ func TestSignInFailures(t *testing.T) {
 		users, sessions, hasher := mocks.NewUserRepository(t), mocks.NewSessionRepository(t), mocks.NewPasswordHasher(t)
 		users.EXPECT().ByEmail(mock.Anything, mock.Anything).Return(storedUser(t, 0, time.Time{}), nil)
 		hasher.EXPECT().Verify(mock.Anything, mock.Anything).Return(true)
-		users.EXPECT().Save(mock.Anything, mock.Anything).Return(nil)
+		stored := storedUser(t, 0, time.Time{})
+		users.EXPECT().Update(mock.Anything, mock.Anything, mock.Anything).Return(stored, nil)
 		sessions.EXPECT().Create(mock.Anything, mock.Anything).Return(outage)
 		res, err := application.NewSignIn(users, sessions, hasher, clock.NewFixed(now)).Handle(context.Background(), "a@b.co", "right")
 		require.ErrorIs(t, err, outage)

@@ -18,6 +18,9 @@ type UserRepository interface {
 	ByEmail(ctx context.Context, email string) (*user.User, error)
 	// Save updates a stored user.
 	Save(ctx context.Context, u *user.User) error
+	// Update applies fn to the user with the row locked, and saves the result:
+	// concurrent updates (sign-in failures) never overwrite each other.
+	Update(ctx context.Context, id uuid.UUID, fn func(*user.User) error) (*user.User, error)
 	// List returns every user by name.
 	List(ctx context.Context) ([]*user.User, error)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/saldocrm/saldo/domain/user"
 	"github.com/saldocrm/saldo/ports"
@@ -118,6 +119,24 @@ func (r *UserRepository) Save(ctx context.Context, u *user.User) error {
 		return user.ErrNotFound.New(u.ID())
 	}
 	return nil
+}
+
+// Update implements ports.UserRepository: SELECT … FOR UPDATE, fn, save, in
+// one transaction.
+func (r *UserRepository) Update(ctx context.Context, id uuid.UUID, fn func(*user.User) error) (*user.User, error) {
+	var out *user.User
+	err := r.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		u, err := takeUser(tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate}).Where("id = ?", id), id.String())
+		if err != nil {
+			return err
+		}
+		if err := fn(u); err != nil {
+			return err
+		}
+		out = u
+		return (&UserRepository{db: tx}).Save(ctx, u)
+	})
+	return out, err
 }
 
 // List returns every user by name (then id, for a stable order).

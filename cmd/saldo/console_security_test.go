@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -165,4 +166,22 @@ func (a *agentClient) getURL(u string) (int, string) {
 func (a *agentClient) postURL(u string, form url.Values) (int, string) {
 	a.base = ""
 	return a.post(u, form, nil)
+}
+
+func TestParallelWrongPasswordsEachCount(t *testing.T) {
+	t.Parallel()
+	c := consoleChannel(t)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			newAgentClient(t, c).signIn("agent2@saldo.test", "wrong-password")
+		}()
+	}
+	wg.Wait()
+	var failures int
+	require.NoError(t, c.app.db.Raw("SELECT failed_logins FROM users WHERE email = 'agent2@saldo.test'").Scan(&failures).Error)
+	assert.Equal(t, 8, failures, "no failure is lost to a concurrent one")
+	assert.Equal(t, http.StatusTooManyRequests, newAgentClient(t, c).signIn("agent2@saldo.test", demoPass))
 }

@@ -295,6 +295,66 @@ func (_c *UserRepository_Save_Call) RunAndReturn(run func(context.Context, *user
 	return _c
 }
 
+// Update provides a mock function with given fields: ctx, id, fn
+func (_m *UserRepository) Update(ctx context.Context, id uuid.UUID, fn func(*user.User) error) (*user.User, error) {
+	ret := _m.Called(ctx, id, fn)
+
+	if len(ret) == 0 {
+		panic("no return value specified for Update")
+	}
+
+	var r0 *user.User
+	var r1 error
+	if rf, ok := ret.Get(0).(func(context.Context, uuid.UUID, func(*user.User) error) (*user.User, error)); ok {
+		return rf(ctx, id, fn)
+	}
+	if rf, ok := ret.Get(0).(func(context.Context, uuid.UUID, func(*user.User) error) *user.User); ok {
+		r0 = rf(ctx, id, fn)
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).(*user.User)
+		}
+	}
+
+	if rf, ok := ret.Get(1).(func(context.Context, uuid.UUID, func(*user.User) error) error); ok {
+		r1 = rf(ctx, id, fn)
+	} else {
+		r1 = ret.Error(1)
+	}
+
+	return r0, r1
+}
+
+// UserRepository_Update_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'Update'
+type UserRepository_Update_Call struct {
+	*mock.Call
+}
+
+// Update is a helper method to define mock.On call
+//   - ctx context.Context
+//   - id uuid.UUID
+//   - fn func(*user.User) error
+func (_e *UserRepository_Expecter) Update(ctx interface{}, id interface{}, fn interface{}) *UserRepository_Update_Call {
+	return &UserRepository_Update_Call{Call: _e.mock.On("Update", ctx, id, fn)}
+}
+
+func (_c *UserRepository_Update_Call) Run(run func(ctx context.Context, id uuid.UUID, fn func(*user.User) error)) *UserRepository_Update_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run(args[0].(context.Context), args[1].(uuid.UUID), args[2].(func(*user.User) error))
+	})
+	return _c
+}
+
+func (_c *UserRepository_Update_Call) Return(_a0 *user.User, _a1 error) *UserRepository_Update_Call {
+	_c.Call.Return(_a0, _a1)
+	return _c
+}
+
+func (_c *UserRepository_Update_Call) RunAndReturn(run func(context.Context, uuid.UUID, func(*user.User) error) (*user.User, error)) *UserRepository_Update_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
 // NewUserRepository creates a new instance of UserRepository. It also registers a testing interface on the mock and a cleanup function to assert the mocks expectations.
 // The first argument is typically a *testing.T value.
 func NewUserRepository(t interface {
