@@ -60,6 +60,7 @@ type Deps struct {
 	Analyze       *application.AnalyzeConversation
 	Insights      *application.InsightQueries
 	AISettings    *application.AISettings
+	MarkRead      *application.MarkConversationRead
 }
 
 type console struct {

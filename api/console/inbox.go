@@ -52,7 +52,7 @@ func (c *console) inboxRoutes(g *gin.RouterGroup) {
 		return err
 	}))
 	g.POST("/inbox/c/:id/read", c.act(func(ctx context.Context, c *console, id uuid.UUID, _ *user.User, _ *gin.Context) error {
-		_, err := c.Manage.MarkRead(ctx, id)
+		_, err := c.MarkRead.Handle(ctx, id)
 		return err
 	}))
 }

@@ -121,7 +121,7 @@ func TestConsoleInTheBrowser(t *testing.T) {
 		invoiceJSON("I-2", "C-1", "COP", "2099-01-01", "2099-02-01", "300000"),
 	}})
 	require.Equal(t, http.StatusOK, b.status, "%s", b.body)
-	_, err := c.sim.CustomerSends(t.Context(), "573001234567", "María", "Hola, ¿cuánto debo?")
+	firstWAMID, err := c.sim.CustomerSends(t.Context(), "573001234567", "María", "Hola, ¿cuánto debo?")
 	require.NoError(t, err)
 	eventually(t, "the conversation exists", func() bool { return c.conversationOf(t, "573001234567") != nil })
 
@@ -136,6 +136,7 @@ func TestConsoleInTheBrowser(t *testing.T) {
 	assert.Contains(t, panel, "$ 1.250.000,00 COP", "overdue")
 	assert.Contains(t, panel, "FV-I-1", "the overdue invoice")
 	assert.NotContains(t, panel, "FV-I-2", "not yet due: not in the overdue list")
+	eventually(t, "opening the conversation shows María her message read", func() bool { return c.sim.BusinessRead(firstWAMID) })
 
 	// Reply inside the window: it reaches WhatsApp and comes back read, live.
 	require.NoError(t, chromedp.Do(ctx,

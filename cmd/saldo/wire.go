@@ -290,6 +290,7 @@ func (a *app) router() http.Handler {
 			Analyze:       a.analyze,
 			Insights:      insightQueries,
 			AISettings:    a.aiSettings,
+			MarkRead:      application.NewMarkConversationRead(manage, a.conversations, a.messages, a.numbers, a.gateway, a.log),
 			Publish: func(ctx context.Context, e ports.Event) {
 				if err := a.events.Publish(ctx, e); err != nil {
 					a.log.WarnContext(ctx, "publish event", slog.Any("error", err))
