@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -63,7 +64,11 @@ func (h *DeliverMessage) Handle(ctx context.Context, id uuid.UUID) error {
 	case err != nil:
 		return fmt.Errorf("send message %s: %w", id, err)
 	}
-	return h.update(ctx, id, func(m *conversation.Message) bool {
+	// WhatsApp took it: record that even if the job's deadline is near or the
+	// job was cancelled meanwhile, or a retry would send it again.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return h.update(rctx, id, func(m *conversation.Message) bool {
 		if m.Status() != conversation.Pending {
 			return false
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/saldocrm/saldo/domain"
 	"github.com/saldocrm/saldo/domain/conversation"
 	"github.com/saldocrm/saldo/ports"
 )
@@ -98,6 +99,23 @@ func (h *ManageConversation) Assign(ctx context.Context, id, assignee, by uuid.U
 			return nil, nil
 		}
 		return c.Assign(newID(), assignee, by, now), nil
+	})
+}
+
+// ErrTaken is returned when an agent takes a conversation someone else has.
+var ErrTaken = domain.Errorf(domain.KindConflict, "already_taken", "the conversation is already assigned to someone else")
+
+// Take gives conversation id to agent, unless someone else has it (two
+// agents taking the same conversation at once: the second is refused).
+func (h *ManageConversation) Take(ctx context.Context, id, agent uuid.UUID) (*conversation.Conversation, error) {
+	return h.act(ctx, id, func(c *conversation.Conversation, now time.Time) (*conversation.Message, error) {
+		switch c.AssigneeID() {
+		case agent:
+			return nil, nil
+		case uuid.Nil:
+			return c.Assign(newID(), agent, agent, now), nil
+		}
+		return nil, ErrTaken
 	})
 }
 

@@ -16,6 +16,10 @@ import (
 	"github.com/saldocrm/saldo/ports"
 )
 
+// ErrRefundBeforePayment is returned for a refund of a payment not recorded
+// yet; the provider delivers it again later.
+var ErrRefundBeforePayment = errors.New("the refunded payment is not recorded yet")
+
 // ReceiptTemplate is the utility template a receipt is sent with outside
 // the 24-hour window: {{1}} the customer's name, {{2}} the amount paid.
 type ReceiptTemplate struct {
@@ -221,8 +225,10 @@ func (h *ReconcilePayment) refund(ctx context.Context, ev ports.PaymentEvent) er
 		return tx.Invoices().Save(ctx, changed...)
 	})
 	if errors.Is(err, payment.ErrNotFound) {
-		h.log.InfoContext(ctx, "refund of a payment Saldo did not record", slog.String("reference", ev.ProviderReference))
-		return nil
+		// The payment's own event may not have been applied yet (the provider
+		// delivers out of order and retries failures): fail so the refund is
+		// delivered again, rather than losing it for good.
+		return fmt.Errorf("refund %s: %w", ev.ProviderReference, ErrRefundBeforePayment)
 	}
 	if err != nil {
 		return err

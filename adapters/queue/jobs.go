@@ -92,9 +92,9 @@ func Register(mux *asynq.ServeMux, h Handlers) {
 			return err
 		}
 		err = h.Deliver.Handle(ctx, id)
-		if err != nil && lastAttempt(ctx) {
-			// WhatsApp kept failing (rate limits, outage): tell the agent, with the last reason.
-			return h.Deliver.Fail(ctx, id, conversation.Failure{Title: "not sent after repeated attempts", Detail: err.Error()})
+		if err != nil && (lastAttempt(ctx) || application.Permanent(err)) {
+			// WhatsApp kept failing (rate limits, outage), or it never can: tell the agent, with the reason.
+			return classify(h.Deliver.Fail(ctx, id, conversation.Failure{Title: "not sent", Detail: err.Error()}))
 		}
 		return classify(err)
 	})

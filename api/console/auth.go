@@ -92,8 +92,9 @@ func acceptLanguage(h string) Lang {
 // safeNext keeps redirects after sign-in on this site.
 func safeNext(next string) string {
 	u, err := url.Parse(next)
-	if err != nil || next == "" || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		return "/inbox"
+	if err != nil || next == "" || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") ||
+		strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\x00\r\n\t") {
+		return "/inbox" // browsers read "/\evil.example" as "//evil.example"
 	}
 	return next
 }

@@ -41,6 +41,7 @@ var catalog = map[string][3]string{
 	"erp_id":                    {"ID en el ERP", "ID no ERP", "ERP id"},
 	"err_already_closed":        {"La conversación ya está cerrada.", "A conversa já está encerrada.", "The conversation is already closed."},
 	"err_already_open":          {"La conversación ya está abierta.", "A conversa já está aberta.", "The conversation is already open."},
+	"err_already_taken":         {"Otra persona ya tomó esta conversación.", "Outra pessoa já assumiu esta conversa.", "Someone else already took this conversation."},
 	"err_assign_others":         {"Solo puede tomar conversaciones para usted.", "Você só pode assumir conversas para si.", "You can only take conversations for yourself."},
 	"err_empty_text":            {"Escriba un mensaje.", "Escreva uma mensagem.", "Type a message."},
 	"err_template_not_approved": {"La plantilla no está aprobada por WhatsApp.", "O modelo não está aprovado pelo WhatsApp.", "The template is not approved by WhatsApp."},

@@ -99,3 +99,21 @@ func TestMoneyAndDatesFollowTheLanguage(t *testing.T) {
 	assert.Equal(t, "Ayer", When(ES, at, at.Add(24*time.Hour), bogota))
 	assert.Equal(t, "23 h 05 min", Duration(23*time.Hour+5*time.Minute))
 }
+
+func TestSignInRedirectsOnlyWithinTheSite(t *testing.T) {
+	t.Parallel()
+	for next, want := range map[string]string{
+		"/inbox?c=1":             "/inbox?c=1",
+		"/customers/abc":         "/customers/abc",
+		"":                       "/inbox",
+		"https://evil.example":   "/inbox",
+		"//evil.example":         "/inbox",
+		"/\\evil.example":        "/inbox",
+		"/%5Cevil.example":       "/%5Cevil.example", // stays a path on this site: the server sees it encoded
+		"\\\\evil.example":       "/inbox",
+		"/inbox\r\nSet-Cookie:x": "/inbox",
+		"javascript:alert(1)":    "/inbox",
+	} {
+		assert.Equal(t, want, safeNext(next), "next=%q", next)
+	}
+}

@@ -514,8 +514,15 @@ func assign(ctx context.Context, c *console, id uuid.UUID, u *user.User, g *gin.
 			return domain.Invalid("invalid_assignee", "choose an agent")
 		}
 	}
-	if assignee != u.ID() && !u.CanAssignOthers() {
-		return errAssignOthers
+	if !u.CanAssignOthers() {
+		switch assignee {
+		case u.ID(): // taking it: refused if another agent took it first
+			_, err := c.Manage.Take(ctx, id, u.ID())
+			return err
+		case uuid.Nil: // releasing their own (they only see their own or unassigned)
+		default:
+			return errAssignOthers
+		}
 	}
 	_, err := c.Manage.Assign(ctx, id, assignee, u.ID())
 	return err

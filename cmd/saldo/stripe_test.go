@@ -85,6 +85,11 @@ func TestStripeWebhooksRecordEachPaymentOnce(t *testing.T) {
 	assert.Equal(t, 0, payments())
 	assert.Equal(t, "open", c.do(http.MethodGet, "/api/v1/payment-links/"+id, c.read, nil).json(t)["status"])
 
+	// A refund that arrives before its payment is not lost: Stripe is asked to deliver it again.
+	early := fmt.Sprintf(`{"id":"evt_r0","object":"event","created":%d,"type":"charge.refunded","data":{"object":{"id":"ch_1","object":"charge",
+		"amount":35000000,"amount_refunded":12000000,"currency":"cop","payment_intent":"pi_1","refunded":false}}}`, time.Now().Unix())
+	assert.Equal(t, http.StatusInternalServerError, c.stripeEvent(t, early, time.Now(), stripeSecret).status, "retry later")
+
 	// A payment in another currency than the link is refused.
 	wrong := c.stripeEvent(t, completed("evt_usd", id, "pi_usd", 1000, "usd"), time.Now(), stripeSecret)
 	assert.Equal(t, http.StatusUnprocessableEntity, wrong.status, "%s", wrong.body)

@@ -15,7 +15,11 @@ var (
 	ErrCurrencyMismatch = domain.Errorf(domain.KindInvalid, "currency_mismatch", "cannot combine %s with %s")
 	ErrInvalidAmount    = domain.Errorf(domain.KindInvalid, "invalid_amount", "%q is not a decimal amount")
 	ErrTooPrecise       = domain.Errorf(domain.KindInvalid, "amount_too_precise", "%s has more decimals than %s allows (%d)")
+	ErrTooLarge         = domain.Errorf(domain.KindInvalid, "amount_too_large", "%s is too large: amounts have at most 15 digits before the decimal point")
 )
+
+// limit bounds every amount: 10^15.
+var limit = decimal.New(1, 15)
 
 // Money is an amount in a currency. The zero value has no currency; use Zero
 // or New.
@@ -32,6 +36,9 @@ func New(amount decimal.Decimal, c Currency) (Money, error) {
 	}
 	if !amount.Equal(amount.Round(c.minor)) {
 		return Money{}, ErrTooPrecise.New(amount.String(), c.code, c.minor)
+	}
+	if amount.Abs().Cmp(limit) >= 0 { // what numeric(20,4) columns hold, with room for sums
+		return Money{}, ErrTooLarge.New(amount.String())
 	}
 	return Money{amount: amount.Round(c.minor), currency: c}, nil
 }
