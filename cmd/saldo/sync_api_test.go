@@ -71,6 +71,7 @@ func TestBatchWithBadItemsSavesTheValidOnesAndExplainsEachError(t *testing.T) {
 		invoiceJSON("I-cust", "C-404", "COP", "2026-09-01", "2026-10-01", "100"),
 		invoiceJSON("I-cents", "C-1", "USD", "2026-09-01", "2026-10-01", "10.001"),
 		invoiceJSON("I-date", "C-1", "COP", "2026-02-30", "2026-10-01", "100"),
+		invoiceJSON("I-huge", "C-1", "COP", "2026-09-01", "2026-10-01", "1000000000000000"),
 	}})
 	require.Equal(t, http.StatusOK, is.status, "%s", is.body)
 	results = is.json(t)["results"].([]any)
@@ -81,6 +82,7 @@ func TestBatchWithBadItemsSavesTheValidOnesAndExplainsEachError(t *testing.T) {
 	assertItemError(t, results[4], "unknown_customer", `customer with external_id "C-404" does not exist`)
 	assertItemError(t, results[5], "invalid_invoice", "more decimals than USD allows")
 	assertItemError(t, results[6], "invalid_invoice", `"2026-02-30" is not a date`)
+	assertItemError(t, results[7], "invalid_invoice", "too large")
 
 	list := s.do(http.MethodGet, "/api/v1/invoices", s.read, nil)
 	items := list.json(t)["items"].([]any)
@@ -126,6 +128,7 @@ func TestMalformedRequestsGetA4xxThatSaysWhy(t *testing.T) {
 		{"path and body disagree", http.MethodPut, "/api/v1/customers/external/C-1", customerJSON("C-2", "x", ""), 400, "external_id_mismatch"},
 		{"unknown route", http.MethodGet, "/api/v1/nothing", nil, 404, "route_not_found"},
 		{"payment without customer", http.MethodPost, "/api/v1/payments", `{"amount": "10", "currency": "COP", "method": "cash"}`, 422, "missing_customer"},
+		{"payment beyond 15 digits", http.MethodPost, "/api/v1/payments", `{"customer_external_id": "C-1", "amount": "1000000000000000", "currency": "COP", "method": "cash"}`, 422, "invalid_payment"},
 		{"payment with bad fields", http.MethodPost, "/api/v1/payments", `{"customer_external_id": "C-1", "amount": "ten", "currency": "COP", "method": "barter"}`, 422, "invalid_payment"},
 	}
 	for _, tc := range cases {
