@@ -258,15 +258,7 @@ func (r *ConversationRepository) List(ctx context.Context, f ports.ConversationF
 	if err := limit(q.Order(inboxKey+" DESC, id DESC"), f.Limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list conversations: %w", err)
 	}
-	out := make([]*conversation.Conversation, 0, len(rows))
-	for _, row := range rows {
-		c, err := row.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, nil
+	return toDomain(rows)
 }
 
 // phoneDigits returns the digits of s when s is written like (part of) a

@@ -90,18 +90,6 @@ func (r customerRow) toDomain() (*customer.Customer, error) {
 	return c, nil
 }
 
-func customersToDomain(rows []customerRow) ([]*customer.Customer, error) {
-	out := make([]*customer.Customer, 0, len(rows))
-	for _, r := range rows {
-		c, err := r.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, nil
-}
-
 // Get returns the customer with id, or customer.ErrNotFound.
 func (r *CustomerRepository) Get(ctx context.Context, id uuid.UUID) (*customer.Customer, error) {
 	var row customerRow
@@ -196,7 +184,7 @@ func (r *CustomerRepository) List(ctx context.Context, f ports.CustomerFilter) (
 	if err := paginate(q, f.Page).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list customers: %w", err)
 	}
-	return customersToDomain(rows)
+	return toDomain(rows)
 }
 
 // customerUpsert inserts or updates a batch in one statement: one text[]

@@ -236,15 +236,7 @@ func (r *InsightRepository) History(ctx context.Context, conversationID uuid.UUI
 	if err := limit(q, n).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("insights of conversation %s: %w", conversationID, err)
 	}
-	out := make([]*insight.Insight, 0, len(rows))
-	for _, row := range rows {
-		in, err := row.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, in)
-	}
-	return out, nil
+	return toDomain(rows)
 }
 
 // reviewQuery lists the latest insight of each conversation (the lateral

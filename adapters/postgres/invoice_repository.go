@@ -89,18 +89,6 @@ func (r invoiceRow) toDomain() (*invoice.Invoice, error) {
 		r.CreatedAt.UTC(), r.UpdatedAt.UTC()), nil
 }
 
-func invoicesToDomain(rows []invoiceRow) ([]*invoice.Invoice, error) {
-	out := make([]*invoice.Invoice, 0, len(rows))
-	for _, r := range rows {
-		inv, err := r.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, inv)
-	}
-	return out, nil
-}
-
 // forUpdate locks the selected rows until the transaction ends. Every
 // locking read orders by id, so two transactions lock in the same order and
 // cannot deadlock; outside a transaction the lock ends with the statement.
@@ -153,7 +141,7 @@ func (r *InvoiceRepository) LockOpenByCustomer(ctx context.Context, customerID u
 	if err != nil {
 		return nil, fmt.Errorf("lock open %s invoices of customer %s: %w", currency, customerID, err)
 	}
-	return invoicesToDomain(rows)
+	return toDomain(rows)
 }
 
 // LockByIDs returns the invoices with ids that exist, locked (in id order)
@@ -169,7 +157,7 @@ func (r *InvoiceRepository) LockByIDs(ctx context.Context, ids []uuid.UUID) ([]*
 	if err != nil {
 		return nil, fmt.Errorf("lock %d invoices: %w", len(ids), err)
 	}
-	return invoicesToDomain(rows)
+	return toDomain(rows)
 }
 
 // OpenByCustomer returns the customer's open invoices, the one due first
@@ -182,7 +170,7 @@ func (r *InvoiceRepository) OpenByCustomer(ctx context.Context, customerID uuid.
 	if err != nil {
 		return nil, fmt.Errorf("open invoices of customer %s: %w", customerID, err)
 	}
-	return invoicesToDomain(rows)
+	return toDomain(rows)
 }
 
 // errNoToday is a programming error: Overdue and Bucket are relative to a day.
@@ -239,7 +227,7 @@ func (r *InvoiceRepository) List(ctx context.Context, f ports.InvoiceFilter) ([]
 	if err := paginate(q, f.Page).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list invoices: %w", err)
 	}
-	return invoicesToDomain(rows)
+	return toDomain(rows)
 }
 
 // invoiceUpsert inserts or updates a batch in one statement: one text[]

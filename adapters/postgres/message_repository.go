@@ -207,7 +207,7 @@ func (r *MessageRepository) List(ctx context.Context, conversationID uuid.UUID, 
 	if err := paginate(q, p).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list messages of conversation %s: %w", conversationID, err)
 	}
-	return messagesToDomain(rows)
+	return toDomain(rows)
 }
 
 // Latest returns a conversation's last n messages, oldest first.
@@ -219,17 +219,5 @@ func (r *MessageRepository) Latest(ctx context.Context, conversationID uuid.UUID
 		return nil, fmt.Errorf("latest messages of conversation %s: %w", conversationID, err)
 	}
 	slices.Reverse(rows)
-	return messagesToDomain(rows)
-}
-
-func messagesToDomain(rows []messageRow) ([]*conversation.Message, error) {
-	out := make([]*conversation.Message, 0, len(rows))
-	for _, row := range rows {
-		m, err := row.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, nil
+	return toDomain(rows)
 }

@@ -190,13 +190,5 @@ func (r *PaymentLinkRepository) ByCustomer(ctx context.Context, customerID uuid.
 	if err := limit(q, n).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("payment links of customer %s: %w", customerID, err)
 	}
-	out := make([]*paymentlink.Link, 0, len(rows))
-	for _, row := range rows {
-		l, err := row.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, nil
+	return toDomain(rows)
 }

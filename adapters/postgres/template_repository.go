@@ -148,13 +148,5 @@ func (r *TemplateRepository) List(ctx context.Context) ([]*template.Template, er
 	if err := r.db.WithContext(ctx).Order(`name COLLATE "C", language COLLATE "C"`).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list templates: %w", err)
 	}
-	out := make([]*template.Template, 0, len(rows))
-	for _, row := range rows {
-		t, err := row.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, nil
+	return toDomain(rows)
 }

@@ -145,13 +145,5 @@ func (r *UserRepository) List(ctx context.Context) ([]*user.User, error) {
 	if err := r.db.WithContext(ctx).Order("name, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
-	out := make([]*user.User, 0, len(rows))
-	for _, row := range rows {
-		u, err := row.toDomain()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, nil
+	return toDomain(rows)
 }

@@ -170,3 +170,22 @@ func limit(q *gorm.DB, n int) *gorm.DB {
 	}
 	return q
 }
+
+// domainRow is a stored row that maps back to its domain value.
+type domainRow[T any] interface {
+	toDomain() (T, error)
+}
+
+// toDomain maps rows to their domain values, in order; a row that does not
+// map (a stored value the domain no longer accepts) fails the whole read.
+func toDomain[T any, R domainRow[T]](rows []R) ([]T, error) {
+	out := make([]T, 0, len(rows))
+	for _, row := range rows {
+		v, err := row.toDomain()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
