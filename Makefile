@@ -54,7 +54,7 @@ $(BIN)/.versions/%:
 
 # ---------------------------------------------------------------- settings
 
-SWAG_FLAGS     ?= --generalInfo api/router.go --dir ./ --output docs --outputTypes go,json,yaml --parseInternal
+SWAG_FLAGS     ?= --generalInfo api/router.go --dir ./ --output docs --outputTypes go,json,yaml --parseInternal --templateDelims "[[,]]"
 DOCS_DIR       := docs
 MOCKS_DIR      := ports/mocks
 MIGRATIONS_DIR := migrations

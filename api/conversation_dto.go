@@ -6,7 +6,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/saldocrm/saldo/domain/conversation"
-	"github.com/saldocrm/saldo/domain/template"
 )
 
 // Conversation is a WhatsApp thread as Saldo answers it.
@@ -235,25 +234,3 @@ type ConversationPatch struct {
 	Tags      *[]string `json:"tags,omitempty"`
 	AIEnabled *bool     `json:"ai_enabled,omitempty"`
 } // @name ConversationPatch
-
-// Template is a WhatsApp message template and its review status.
-type Template struct {
-	Name      string    `json:"name" example:"recordatorio_pago"`
-	Language  string    `json:"language" example:"es"`
-	Category  string    `json:"category" enums:"MARKETING,UTILITY,AUTHENTICATION"`
-	Body      string    `json:"body" example:"Hola {{1}}, te recordamos que tienes {{2}} pendiente con vencimiento {{3}}."`
-	Header    string    `json:"header,omitempty"`
-	Footer    string    `json:"footer,omitempty"`
-	Variables int       `json:"variables" example:"3"`
-	Status    string    `json:"status" enums:"PENDING,APPROVED,REJECTED,PAUSED,DISABLED"`
-	Reason    string    `json:"reason,omitempty"`
-	UpdatedAt time.Time `json:"updated_at"`
-} // @name Template
-
-func templateDTO(t *template.Template) Template {
-	d := t.Details()
-	return Template{
-		Name: d.Name, Language: d.Language, Category: string(d.Category), Body: d.Body, Header: d.Header,
-		Footer: d.Footer, Variables: template.Variables(d.Body), Status: string(t.Status()), Reason: t.Reason(), UpdatedAt: t.UpdatedAt(),
-	}
-}

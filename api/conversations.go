@@ -18,15 +18,13 @@ import (
 
 // WhatsAppDeps are the WhatsApp channel's use cases and webhook settings.
 type WhatsAppDeps struct {
-	Verify        func(body []byte, signature string) bool // checks X-Hub-Signature-256
-	VerifyToken   string
-	Receive       *application.ReceiveWhatsAppWebhook
-	Queries       *application.ConversationQueries
-	Send          *application.SendMessage
-	Start         *application.StartConversation
-	Manage        *application.ManageConversation
-	SyncTemplates *application.SyncTemplates
-	ListTemplates *application.ListTemplates
+	Verify      func(body []byte, signature string) bool // checks X-Hub-Signature-256
+	VerifyToken string
+	Receive     *application.ReceiveWhatsAppWebhook
+	Queries     *application.ConversationQueries
+	Send        *application.SendMessage
+	Start       *application.StartConversation
+	Manage      *application.ManageConversation
 }
 
 func (h *handlers) whatsappRoutes(r *gin.Engine, read, write *gin.RouterGroup) {
@@ -44,8 +42,6 @@ func (h *handlers) whatsappRoutes(r *gin.Engine, read, write *gin.RouterGroup) {
 	write.POST("/conversations/:id/link", h.linkConversation)
 	write.POST("/conversations/:id/notes", h.addNote)
 	write.PATCH("/conversations/:id", h.patchConversation)
-	read.GET("/templates", h.listTemplates)
-	write.POST("/templates/sync", h.syncTemplates)
 }
 
 // listConversations godoc
@@ -78,13 +74,9 @@ func (h *handlers) listConversations(c *gin.Context) {
 		return
 	}
 	now := h.Clock.Now()
-	out := ConversationPage{Items: make([]Conversation, len(items))}
-	for i, it := range items {
-		out.Items[i] = conversationDTO(it, now)
-	}
-	if len(items) > 0 {
-		out.NextCursor = nextCursor(more, items[len(items)-1].ID())
-	}
+	var out ConversationPage
+	out.Items, out.NextCursor = pageItems(items, more, (*conversation.Conversation).ID,
+		func(c *conversation.Conversation) Conversation { return conversationDTO(c, now) })
 	c.JSON(http.StatusOK, out)
 }
 
@@ -185,13 +177,8 @@ func (h *handlers) listMessages(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	out := MessagePage{Items: make([]Message, len(items))}
-	for i, m := range items {
-		out.Items[i] = messageDTO(m)
-	}
-	if len(items) > 0 {
-		out.NextCursor = nextCursor(more, items[len(items)-1].ID())
-	}
+	var out MessagePage
+	out.Items, out.NextCursor = pageItems(items, more, (*conversation.Message).ID, messageDTO)
 	c.JSON(http.StatusOK, out)
 }
 
@@ -441,47 +428,4 @@ func (h *handlers) addNote(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, messageDTO(m))
-}
-
-// listTemplates godoc
-//
-//	@Summary	List WhatsApp message templates and their review status
-//	@Tags		templates
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Success	200	{array}	Template
-//	@Router		/api/v1/templates [get]
-func (h *handlers) listTemplates(c *gin.Context) {
-	ts, err := h.WhatsApp.ListTemplates.Handle(c.Request.Context())
-	if err != nil {
-		_ = c.Error(err)
-		return
-	}
-	out := make([]Template, len(ts))
-	for i, t := range ts {
-		out[i] = templateDTO(t)
-	}
-	c.JSON(http.StatusOK, out)
-}
-
-// TemplateSync is how many templates a sync read.
-type TemplateSync struct {
-	Templates int `json:"templates" example:"4"`
-} // @name TemplateSync
-
-// syncTemplates godoc
-//
-//	@Summary	Pull templates and their status from WhatsApp
-//	@Tags		templates
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Success	200	{object}	TemplateSync
-//	@Router		/api/v1/templates/sync [post]
-func (h *handlers) syncTemplates(c *gin.Context) {
-	n, err := h.WhatsApp.SyncTemplates.Handle(c.Request.Context())
-	if err != nil {
-		_ = c.Error(err)
-		return
-	}
-	c.JSON(http.StatusOK, TemplateSync{Templates: n})
 }

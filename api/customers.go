@@ -126,13 +126,8 @@ func (h *handlers) listCustomers(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	out := CustomerPage{Items: make([]Customer, len(items))}
-	for i, it := range items {
-		out.Items[i] = customerDTO(it)
-	}
-	if len(items) > 0 {
-		out.NextCursor = nextCursor(more, items[len(items)-1].ID())
-	}
+	var out CustomerPage
+	out.Items, out.NextCursor = pageItems(items, more, (*customer.Customer).ID, customerDTO)
 	c.JSON(http.StatusOK, out)
 }
 

@@ -52,6 +52,19 @@ func page(c *gin.Context) (ports.Page, error) {
 }
 
 // nextCursor returns the cursor after the last id, when more pages follow.
+// pageItems maps a page of items to their DTOs and returns them with the
+// cursor of the next page ("" on the last page).
+func pageItems[T, D any](items []T, more bool, id func(T) uuid.UUID, dto func(T) D) ([]D, string) {
+	out := make([]D, len(items))
+	for i, it := range items {
+		out[i] = dto(it)
+	}
+	if len(items) == 0 {
+		return out, ""
+	}
+	return out, nextCursor(more, id(items[len(items)-1]))
+}
+
 func nextCursor(more bool, last uuid.UUID) string {
 	if !more {
 		return ""

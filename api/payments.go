@@ -147,13 +147,8 @@ func (h *handlers) listPayments(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	out := PaymentPage{Items: make([]Payment, len(items))}
-	for i, p := range items {
-		out.Items[i] = paymentDTO(p)
-	}
-	if len(items) > 0 {
-		out.NextCursor = nextCursor(more, items[len(items)-1].ID())
-	}
+	var out PaymentPage
+	out.Items, out.NextCursor = pageItems(items, more, (*payment.Payment).ID, paymentDTO)
 	c.JSON(http.StatusOK, out)
 }
 

@@ -47,8 +47,13 @@ type Deps struct {
 	Authenticate   *application.AuthenticateAPIKey
 	ReadinessProbe map[string]ports.Pinger // name → service, for /readyz
 	WhatsApp       WhatsAppDeps
+	Templates      TemplateDeps
 	Payments       PaymentDeps
 	Insights       InsightDeps
+	Groups         GroupDeps // contact groups and customer imports
+	Collections    CollectionsDeps
+	Dunning        DunningDeps   // the reminder planner and its policy
+	Campaigns      CampaignDeps  // campaigns, segments and audience previews
 	Console        *console.Deps // the agents' web console at /; nil serves the API alone
 }
 
@@ -99,8 +104,13 @@ func NewRouter(d Deps) *gin.Engine {
 
 	read.GET("/reports/aging", h.agingReport)
 	h.whatsappRoutes(r, read, write)
+	h.templateRoutes(read, write)
 	h.paymentRoutes(r, read, write)
 	h.insightRoutes(read, write)
+	h.groupRoutes(r, read, write)
+	h.collectionRoutes(read, write)
+	h.dunningRoutes(read, write)
+	h.campaignRoutes(read, write)
 	return r
 }
 

@@ -24,6 +24,28 @@ type DeliverMessage struct {
 	uow           ports.UnitOfWork
 	clock         ports.Clock
 	listener      func(context.Context, Change)
+	limiter       ports.SendLimiter // nil: no limit
+}
+
+// Throttle makes every send wait for a slot of the number's rate limit,
+// which campaigns and reminders share.
+func (h *DeliverMessage) Throttle(l ports.SendLimiter) { h.limiter = l }
+
+// slot waits for one send slot of the number.
+func (h *DeliverMessage) slot(ctx context.Context, number string) error {
+	if h.limiter == nil {
+		return nil
+	}
+	for {
+		n, wait, err := h.limiter.Take(ctx, number, 1)
+		if err != nil || n > 0 {
+			return err
+		}
+		sleepCtx(ctx, wait)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
 }
 
 // NewDeliverMessage returns the use case.
@@ -56,7 +78,10 @@ func (h *DeliverMessage) Handle(ctx context.Context, id uuid.UUID) error {
 	if err != nil {
 		return err
 	}
-	wamid, err := h.gateway.Send(ctx, number, conv.WaID(), m.Content())
+	if err := h.slot(ctx, number.PhoneNumberID); err != nil {
+		return fmt.Errorf("send message %s: %w", id, err)
+	}
+	wamid, err := h.gateway.Send(ctx, number, conv.WaID(), m.Content(), "")
 	var refused *ports.SendError
 	switch {
 	case errors.As(err, &refused) && !refused.Retryable:

@@ -38,6 +38,7 @@ type ProcessWhatsAppWebhook struct {
 	clock    ports.Clock
 	log      *slog.Logger
 	listener func(context.Context, Change) // told about each change, for live updates; may be nil
+	optOut   *optOutReplies                // opt-out keywords (opt_out.go); nil: the defaults
 }
 
 // Change says what a webhook changed, for live updates.
@@ -121,6 +122,9 @@ func (h *ProcessWhatsAppWebhook) inbound(ctx context.Context, in conversation.In
 			return err
 		}
 		msg := conv.Receive(uuid.Must(uuid.NewV7()), in.Message, in.ContactName, now)
+		if err := answersCampaign(ctx, tx, msg, in.WaID, now); err != nil {
+			return err
+		}
 		added, err := tx.Messages().Add(ctx, msg)
 		if err != nil || !added {
 			return err // a redelivery: already here, nothing changes
@@ -129,6 +133,9 @@ func (h *ProcessWhatsAppWebhook) inbound(ctx context.Context, in conversation.In
 			if err := h.link(ctx, conv, now); err != nil {
 				return err
 			}
+		}
+		if err := h.optOutOnKeyword(ctx, tx, conv, msg, now); err != nil {
+			return err
 		}
 		change = []Change{{ConversationID: conv.ID(), MessageID: msg.ID(), Kind: "message"}}
 		return tx.Conversations().Save(ctx, conv)
@@ -161,10 +168,15 @@ func (h *ProcessWhatsAppWebhook) statuses(ctx context.Context, statuses []conver
 	unknown := 0
 	err := h.uow.Do(ctx, func(ctx context.Context, tx ports.Repos) error {
 		changes, unknown = nil, 0
+		var others []conversation.StatusEvent
 		for _, s := range statuses {
+			if _, ok := recipientOfRef(s.Ref); ok {
+				others = append(others, s)
+				continue
+			}
 			m, err := tx.Messages().LockByWAMID(ctx, s.WAMID)
 			if errors.Is(err, conversation.ErrMessageNotFound) {
-				unknown++
+				others = append(others, s) // a campaign's message, or one not recorded yet
 				continue
 			}
 			if err != nil {
@@ -178,7 +190,9 @@ func (h *ProcessWhatsAppWebhook) statuses(ctx context.Context, statuses []conver
 			}
 			changes = append(changes, Change{ConversationID: m.ConversationID(), MessageID: m.ID(), Kind: "status"})
 		}
-		return nil
+		var err error
+		unknown, err = applyRecipientStatuses(ctx, tx, others, h.clock.Now())
+		return err
 	})
 	if err != nil {
 		return nil, err

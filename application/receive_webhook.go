@@ -53,7 +53,14 @@ type SweepWebhooks struct {
 	inbox ports.WebhookInbox
 	queue ports.JobQueue
 	clock ports.Clock
+	apply func(context.Context, uuid.UUID) error
 }
+
+// Apply makes the sweeper apply stale deliveries itself, instead of
+// enqueueing them: a task held by a worker that died keeps its id until
+// asynq recovers it, minutes later, and enqueueing it again does nothing
+// meanwhile. Applying a delivery twice changes nothing the second time.
+func (h *SweepWebhooks) Apply(fn func(context.Context, uuid.UUID) error) { h.apply = fn }
 
 // NewSweepWebhooks returns the use case.
 func NewSweepWebhooks(inbox ports.WebhookInbox, queue ports.JobQueue, clock ports.Clock) *SweepWebhooks {
@@ -70,6 +77,12 @@ func (h *SweepWebhooks) Handle(ctx context.Context, grace time.Duration) (int, e
 		return 0, err
 	}
 	for _, id := range ids {
+		if h.apply != nil {
+			// A delivery that cannot be applied yet (a status of a message
+			// not recorded yet) waits for the next sweep.
+			_ = h.apply(ctx, id)
+			continue
+		}
 		if err := h.queue.Enqueue(ctx, ports.JobProcessWebhook, id, now); err != nil {
 			return 0, err
 		}

@@ -45,7 +45,7 @@ func (h *SyncTemplates) Handle(ctx context.Context) (int, error) {
 			for _, r := range remote {
 				t, err := tx.Templates().Get(ctx, r.Details.Name, r.Details.Language)
 				if errors.Is(err, template.ErrNotFound) {
-					if t, err = template.New(newID(), r.Details, now); err != nil {
+					if t, err = template.FromCatalog(newID(), r.Details, now); err != nil {
 						continue // a template Meta holds that Saldo could not have made: skip it
 					}
 				} else if err != nil {

@@ -4,17 +4,513 @@ package docs
 import "github.com/swaggo/swag"
 
 const docTemplate = `{
-    "schemes": {{ marshal .Schemes }},
+    "schemes": [[ marshal .Schemes ]],
     "swagger": "2.0",
     "info": {
-        "description": "{{escape .Description}}",
-        "title": "{{.Title}}",
+        "description": "[[escape .Description]]",
+        "title": "[[.Title]]",
         "contact": {},
-        "version": "{{.Version}}"
+        "version": "[[.Version]]"
     },
-    "host": "{{.Host}}",
-    "basePath": "{{.BasePath}}",
+    "host": "[[.Host]]",
+    "basePath": "[[.BasePath]]",
     "paths": {
+        "/api/v1/audience/preview": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Nothing is sent. Give groups, a saved segment_id, or criteria not saved yet.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Preview an audience: who would receive a campaign today",
+                "parameters": [
+                    {
+                        "description": "the audience",
+                        "name": "audience",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/AudiencePreviewRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AudiencePreview"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/campaigns": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "List campaigns, newest first, with their counters",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "part of the name or template",
+                        "name": "search",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "scheduled, running, paused, finished or cancelled",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "campaign (default), dunning or all",
+                        "name": "kind",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 500 (default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CampaignPage"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The template must be approved and get one variable per body {{n}}. The audience is groups or a saved segment, resolved when the campaign starts: opted-out customers, customers without a WhatsApp number and repeated numbers are skipped. Without scheduled_at it starts now.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Create a campaign",
+                "parameters": [
+                    {
+                        "description": "the campaign",
+                        "name": "campaign",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CampaignRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Campaign"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/campaigns/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Get a campaign with its counters and a preview of its message",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "campaign id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Campaign"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/campaigns/{id}/cancel": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Recipients not sent yet are skipped (reason cancelled). A finished or cancelled campaign is a 409.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Cancel a campaign for good",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "campaign id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Campaign"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/campaigns/{id}/pause": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Sends under way finish; nothing more goes out until it is resumed. A campaign that is not running is a 409.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Pause a running campaign",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "campaign id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Campaign"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/campaigns/{id}/recipients": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "List a campaign's recipients",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "campaign id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "pending, sending, sent, delivered, read, failed or skipped",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "part of the contact's name or number",
+                        "name": "search",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 500 (default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CampaignRecipientPage"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/campaigns/{id}/recipients.csv": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Streamed, in recipient order. Columns: contact, phone, customer_external_id, status, skip_reason, attempts, wamid, error_code, error_reason, sent_at, delivered_at, read_at, last_update; times in RFC 3339 in the organization's time zone. UTF-8 with a byte order mark so spreadsheets read accents.",
+                "produces": [
+                    "text/csv"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Export every recipient of a campaign as CSV",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "campaign id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the CSV",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/campaigns/{id}/resume": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A campaign that is not paused is a 409.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Resume a paused campaign",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "campaign id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Campaign"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/conversations": {
             "get": {
                 "security": [
@@ -949,6 +1445,194 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/customers/{id}/promises": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "collections"
+                ],
+                "summary": "A customer's promises to pay, newest first",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "customer id (UUID) or the ERP's external id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "at most, 1 to 500 (default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PromiseList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The customer promises to pay amount by promised_date (today or later in the organization's time zone). While pending, the customer's reminders pause until the end of that day; then the promise is kept (payments received since the day it was made reach the amount) or broken, and reminders resume. A new promise replaces the customer's pending one (which becomes cancelled).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "collections"
+                ],
+                "summary": "Record a promise to pay",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "customer id (UUID) or the ERP's external id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the promise",
+                        "name": "promise",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/PromiseInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Promise"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/customers/{id}/reminders": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "dunning"
+                ],
+                "summary": "A customer's dunning reminders, newest first, with their delivery status",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "customer id (UUID) or the ERP's external id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "at most, 1 to 500 (default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ReminderList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/customers/{id}/summary": {
             "get": {
                 "security": [
@@ -984,6 +1668,855 @@ const docTemplate = `{
                         "description": "Bad Request",
                         "schema": {
                             "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/customers/{id}/whatsapp-opt-out": {
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Opted-out customers get no campaign and no reminder. Customers also opt out themselves by writing STOP, BAJA, PARAR, SAIR or CANCELAR (START or ALTA opts back in). ERP syncs never change it.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "collections"
+                ],
+                "summary": "Opt a customer out of WhatsApp messages, or back in",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "customer id (UUID) or the ERP's external id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the choice",
+                        "name": "opt_out",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/OptOutInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Customer"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/dunning/policy": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The reminder steps relative to invoices' due dates, the sending hours and days (in the organization's time zone). Until one is saved, the default policy is answered (stored false): reminders 3 days before the due date, on it, and 7, 15 and 30 days after, 08:00–20:00, Monday to Saturday.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "dunning"
+                ],
+                "summary": "The dunning policy",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/DunningPolicy"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Steps have unique offsets from -60 to 365 days; each message step names an approved template and one variable per {{n}} of its body (payment_link makes a fresh payment link covering the customer's overdue invoices); only the last step may be kind escalate (it assigns the customer's conversation to an agent, round robin, with a note, instead of messaging). Sending hours are HH:MM, the end exclusive. Reminders already planned keep their time.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "dunning"
+                ],
+                "summary": "Replace the dunning policy",
+                "parameters": [
+                    {
+                        "description": "the policy",
+                        "name": "policy",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/DunningPolicyInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/DunningPolicy"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/dunning/results": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Per step of the policy: reminders sent, delivered and read, and the customers who paid within 7 days after a reminder was sent, with the amount recovered (their payments in that window, less refunds) per currency.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "dunning"
+                ],
+                "summary": "Reminder results per step",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/DunningResults"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/dunning/run": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Plans today's reminders at once instead of waiting for the next periodic run (every DUNNING_PLANNER_INTERVAL). Running it again adds nothing already planned. Reminders go out at the next allowed minute through the campaign dispatch.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "dunning"
+                ],
+                "summary": "Run the reminder planner now",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/DunningRun"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/dunning/runs": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "dunning"
+                ],
+                "summary": "The reminder planner's latest runs, with skip counts by step and reason",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "at most, 1 to 200 (default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/DunningRunList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/groups": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "groups"
+                ],
+                "summary": "List contact groups with their member counts",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/GroupList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A name another group has, whatever its case, is refused with 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "groups"
+                ],
+                "summary": "Create a contact group",
+                "parameters": [
+                    {
+                        "description": "the group",
+                        "name": "group",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/GroupInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Group"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/groups/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "groups"
+                ],
+                "summary": "Get a contact group",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "group id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Group"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The customers stay; only their membership of the group goes.",
+                "tags": [
+                    "groups"
+                ],
+                "summary": "Delete a contact group",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "group id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A description left out keeps the current one.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "groups"
+                ],
+                "summary": "Rename a contact group or change its description",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "group id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the new name and description",
+                        "name": "group",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/GroupInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Group"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/groups/{id}/members": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "groups"
+                ],
+                "summary": "List a group's customers",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "group id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 500 (default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CustomerPage"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Customers already in the group are passed over, so the same request twice adds nothing the second time. Unknown customers refuse the whole request with 422, listing them.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "groups"
+                ],
+                "summary": "Add customers to a group",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "group id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the customers",
+                        "name": "members",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/GroupMembersInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/GroupMembersChange"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Customers not in the group are passed over. Unknown customers refuse the whole request with 422, listing them.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "groups"
+                ],
+                "summary": "Remove customers from a group",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "group id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the customers",
+                        "name": "members",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/GroupMembersInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/GroupMembersChange"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/imports/customers": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Columns (header row required, any order): external_id, name, phone, email, tax_id, language, tags, groups; tags and groups are separated by \";\" or \"|\". Cells are separated by \",\" or \";\" (detected from the header); UTF-8 with or without BOM; at most 50 MB.\nA row whose external_id exists updates that customer; a row without one matches a customer by phone, or creates one with the external id \"tel-\" + the phone's digits, so the same file twice changes nothing the second time. Blank cells keep what a known customer has. Groups are created when missing.\nInvalid rows are reported (line, column, message) and the valid rows beside them are imported. With dry_run=true nothing is written and the answer is a preview (the first 20 rows, counts over the first 2,000).\nFiles of up to 2,000 rows are imported before the answer (200); bigger ones are imported in the background (202): follow GET /api/v1/imports/{id}.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "imports"
+                ],
+                "summary": "Import customers from a CSV file",
+                "parameters": [
+                    {
+                        "type": "file",
+                        "description": "the CSV file",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "preview without writing",
+                        "name": "dry_run",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "imported (or, with dry_run, an ImportPreview)",
+                        "schema": {
+                            "$ref": "#/definitions/CustomerImport"
+                        }
+                    },
+                    "202": {
+                        "description": "queued: follow its progress",
+                        "schema": {
+                            "$ref": "#/definitions/CustomerImport"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/imports/customers/sample.csv": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "text/csv"
+                ],
+                "tags": [
+                    "imports"
+                ],
+                "summary": "A sample customer file to fill in",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/imports/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Counts so far, the percentage of rows processed and the first 1,000 errors; errors_url has them all as CSV.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "imports"
+                ],
+                "summary": "An import's progress and error report",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "import id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CustomerImport"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/imports/{id}/errors.csv": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "text/csv"
+                ],
+                "tags": [
+                    "imports"
+                ],
+                "summary": "An import's error report as CSV (line, column, message)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "import id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
                         }
                     },
                     "404": {
@@ -1338,6 +2871,158 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/invoices/{id}/dispute": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The invoice leaves the reminder flow until the dispute is resolved; it stays in balances, lists and the aging report. Only open invoices; one already disputed is a 409. Disputing a resolved invoice again reopens its dispute with the new reason.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "collections"
+                ],
+                "summary": "Dispute an invoice",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "invoice id (UUID) or the ERP's external id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "why",
+                        "name": "dispute",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/DisputeInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Dispute"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/invoices/{id}/dispute/resolve": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The invoice returns to the reminder flow. An invoice not disputed is a 404; a dispute already resolved a 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "collections"
+                ],
+                "summary": "Resolve an invoice's dispute",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "invoice id (UUID) or the ERP's external id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "what was decided",
+                        "name": "resolution",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ResolveDisputeInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Dispute"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/messages": {
             "post": {
                 "security": [
@@ -1678,6 +3363,64 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/promises/{id}/cancel": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The customer's reminders resume. A promise already kept, broken or cancelled is a 409.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "collections"
+                ],
+                "summary": "Cancel a pending promise to pay",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "promise id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Promise"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/reports/aging": {
             "get": {
                 "security": [
@@ -1717,6 +3460,242 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/segments": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "List saved ledger segments",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/SegmentList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Criteria are checked: days overdue 0 to 3,650, a non-negative minimum overdue balance with its currency, known aging buckets and tags. A name another segment has is refused with 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Save a ledger segment",
+                "parameters": [
+                    {
+                        "description": "the segment",
+                        "name": "segment",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/SegmentInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Segment"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/segments/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Get a saved segment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "segment id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Segment"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Campaigns already made keep the criteria they were made with.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Rename a segment or replace its criteria",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "segment id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the new name and criteria",
+                        "name": "segment",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/SegmentInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Segment"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Campaigns made from it keep its criteria.",
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Delete a saved segment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "segment id (UUID)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/templates": {
             "get": {
                 "security": [
@@ -1739,6 +3718,73 @@ const docTemplate = `{
                             "items": {
                                 "$ref": "#/definitions/Template"
                             }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Checks Meta's rules first (422 with one detail per problem, \"field: message\"), then submits the template to the WhatsApp Business Account of the default number. It is stored PENDING; the review's outcome arrives by webhook or with a sync. Only APPROVED templates can be sent. Meta's refusal is a 422 quoting Meta; a name and language Saldo already has is a 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "templates"
+                ],
+                "summary": "Create a template and submit it for WhatsApp's review",
+                "parameters": [
+                    {
+                        "description": "the template",
+                        "name": "template",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/TemplateRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Template"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
                         }
                     }
                 }
@@ -1763,6 +3809,71 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/TemplateSync"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/templates/{name}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Deletes it at WhatsApp (a template WhatsApp no longer has is fine), then in Saldo.",
+                "tags": [
+                    "templates"
+                ],
+                "summary": "Delete a template in one language",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "template name",
+                        "name": "name",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "language code, e.g. es or pt_BR",
+                        "name": "language",
+                        "in": "query",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Error"
                         }
                     }
                 }
@@ -2035,6 +4146,60 @@ const docTemplate = `{
                 }
             }
         },
+        "AudiencePreview": {
+            "type": "object",
+            "properties": {
+                "customers": {
+                    "type": "integer",
+                    "example": 120
+                },
+                "sample": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "María Fernanda Ruiz",
+                        "Ferretería Andina"
+                    ]
+                },
+                "skipped": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    },
+                    "example": {
+                        "duplicate_phone": 1,
+                        "no_phone": 4,
+                        "opted_out": 3
+                    }
+                },
+                "will_receive": {
+                    "type": "integer",
+                    "example": 112
+                }
+            }
+        },
+        "AudiencePreviewRequest": {
+            "type": "object",
+            "properties": {
+                "criteria": {
+                    "$ref": "#/definitions/SegmentCriteria"
+                },
+                "groups": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "6f1c2d1e-8a47-4c55-9d3b-5b0f3c1e7a01"
+                    ]
+                },
+                "segment_id": {
+                    "type": "string"
+                }
+            }
+        },
         "BatchCustomersRequest": {
             "type": "object",
             "properties": {
@@ -2077,6 +4242,342 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/SyncResult"
                     }
+                }
+            }
+        },
+        "Campaign": {
+            "type": "object",
+            "properties": {
+                "audience": {
+                    "$ref": "#/definitions/CampaignAudience"
+                },
+                "counters": {
+                    "$ref": "#/definitions/CampaignCounters"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "failure_group_id": {
+                    "type": "string"
+                },
+                "finished_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "campaign",
+                        "dunning"
+                    ]
+                },
+                "language": {
+                    "type": "string",
+                    "example": "es"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Vencidos +30 noviembre"
+                },
+                "preview": {
+                    "description": "Preview is the message body as the first recipient (or audience member) reads it; only on a single campaign.",
+                    "type": "string",
+                    "example": "Hola María, te recordamos que tienes $ 1.250.000 pendiente con vencimiento 15/10/2026."
+                },
+                "retry_intervals": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "1h",
+                        "3h",
+                        "6h"
+                    ]
+                },
+                "scheduled_at": {
+                    "type": "string"
+                },
+                "started_at": {
+                    "type": "string"
+                },
+                "status": {
+                    "description": "running is \"in progress\"",
+                    "type": "string",
+                    "enum": [
+                        "scheduled",
+                        "running",
+                        "paused",
+                        "finished",
+                        "cancelled"
+                    ]
+                },
+                "template": {
+                    "type": "string",
+                    "example": "recordatorio_pago"
+                },
+                "variables": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/CampaignVariable"
+                    }
+                }
+            }
+        },
+        "CampaignAudience": {
+            "type": "object",
+            "properties": {
+                "criteria": {
+                    "description": "the segment's criteria when the campaign was made",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/SegmentCriteria"
+                        }
+                    ]
+                },
+                "groups": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "segment_id": {
+                    "type": "string"
+                },
+                "segment_name": {
+                    "type": "string",
+                    "example": "Vencidos más de 30 días"
+                }
+            }
+        },
+        "CampaignCounters": {
+            "type": "object",
+            "properties": {
+                "delivered": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "delivery_rate": {
+                    "type": "string",
+                    "example": "33.33% 1/3"
+                },
+                "failed": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "messages": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "pending": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "read": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "read_rate": {
+                    "type": "string",
+                    "example": "33.33% 1/3"
+                },
+                "recipients": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "sent": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "skipped": {
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "CampaignPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Campaign"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "CampaignRecipient": {
+            "type": "object",
+            "properties": {
+                "attempts": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "contact": {
+                    "type": "string",
+                    "example": "María Fernanda Ruiz"
+                },
+                "customer_id": {
+                    "type": "string"
+                },
+                "delivered_at": {
+                    "type": "string"
+                },
+                "error": {
+                    "$ref": "#/definitions/RecipientError"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "next_attempt_at": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "+573001234567"
+                },
+                "read_at": {
+                    "type": "string"
+                },
+                "retries": {
+                    "description": "attempts after the first",
+                    "type": "integer",
+                    "example": 0
+                },
+                "sent_at": {
+                    "type": "string"
+                },
+                "skip_reason": {
+                    "type": "string",
+                    "enum": [
+                        "opted_out",
+                        "no_phone",
+                        "duplicate_phone",
+                        "cancelled"
+                    ]
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "sending",
+                        "sent",
+                        "delivered",
+                        "read",
+                        "failed",
+                        "skipped"
+                    ]
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "wamid": {
+                    "type": "string"
+                }
+            }
+        },
+        "CampaignRecipientPage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/CampaignRecipient"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "CampaignRequest": {
+            "type": "object",
+            "properties": {
+                "failure_group_id": {
+                    "description": "FailureGroupID is a group that customers still failing after the last retry join.",
+                    "type": "string"
+                },
+                "groups": {
+                    "description": "Groups or SegmentID (not both) is the audience.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "6f1c2d1e-8a47-4c55-9d3b-5b0f3c1e7a01"
+                    ]
+                },
+                "language": {
+                    "type": "string",
+                    "example": "es"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Vencidos +30 noviembre"
+                },
+                "retry_intervals": {
+                    "description": "RetryIntervals are the waits before each retry of a send that failed for a passing reason (default 1h, 3h, 6h; [] for none).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "1h",
+                        "3h",
+                        "6h"
+                    ]
+                },
+                "scheduled_at": {
+                    "description": "ScheduledAt is when to send (RFC 3339); left out, the campaign starts now.",
+                    "type": "string",
+                    "example": "2026-11-25T09:00:00-05:00"
+                },
+                "segment_id": {
+                    "type": "string",
+                    "example": "0194a3c0-7a1e-7d2b-9f00-3c1e7a016f1c"
+                },
+                "template": {
+                    "type": "string",
+                    "example": "recordatorio_pago"
+                },
+                "variables": {
+                    "description": "Variables fill the template's body {{1}}…{{n}}, in order.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/CampaignVariable"
+                    }
+                }
+            }
+        },
+        "CampaignVariable": {
+            "type": "object",
+            "properties": {
+                "source": {
+                    "type": "string",
+                    "enum": [
+                        "customer.first_name",
+                        "customer.name",
+                        "customer.external_id",
+                        "account.overdue_total",
+                        "account.balance_total",
+                        "account.overdue_count",
+                        "account.oldest_due_date",
+                        "account.days_overdue",
+                        "account.overdue_invoices",
+                        "payment_link",
+                        "text"
+                    ],
+                    "example": "customer.first_name"
+                },
+                "text": {
+                    "description": "for source text",
+                    "type": "string",
+                    "example": "Equipo de cartera"
                 }
             }
         },
@@ -2280,6 +4781,81 @@ const docTemplate = `{
                 }
             }
         },
+        "CustomerImport": {
+            "type": "object",
+            "properties": {
+                "created": {
+                    "type": "integer",
+                    "example": 41000
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ImportRowError"
+                    }
+                },
+                "errors_url": {
+                    "type": "string",
+                    "example": "/api/v1/imports/6f1c2d1e-8a47-4c55-9d3b-5b0f3c1e7a01/errors.csv"
+                },
+                "failed": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "failure": {
+                    "type": "string"
+                },
+                "file_name": {
+                    "type": "string",
+                    "example": "clientes.csv"
+                },
+                "finished_at": {
+                    "type": "string"
+                },
+                "group_members_added": {
+                    "type": "integer",
+                    "example": 41950
+                },
+                "id": {
+                    "type": "string"
+                },
+                "percent": {
+                    "type": "integer",
+                    "example": 42
+                },
+                "processed_rows": {
+                    "type": "integer",
+                    "example": 42000
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "queued",
+                        "running",
+                        "done",
+                        "failed"
+                    ]
+                },
+                "total_rows": {
+                    "type": "integer",
+                    "example": 100000
+                },
+                "unchanged": {
+                    "type": "integer",
+                    "example": 30
+                },
+                "updated": {
+                    "type": "integer",
+                    "example": 950
+                },
+                "updated_at": {
+                    "type": "string"
+                }
+            }
+        },
         "CustomerInput": {
             "type": "object",
             "properties": {
@@ -2412,6 +4988,307 @@ const docTemplate = `{
                 }
             }
         },
+        "Dispute": {
+            "type": "object",
+            "properties": {
+                "disputed": {
+                    "type": "boolean"
+                },
+                "invoice_id": {
+                    "type": "string"
+                },
+                "opened_at": {
+                    "type": "string"
+                },
+                "opened_by": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "resolution": {
+                    "type": "string"
+                },
+                "resolved_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "DisputeInput": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "example": "Cobro duplicado: ya pagada con la factura F-120"
+                }
+            }
+        },
+        "DunningMinimum": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string",
+                    "example": "50000.00"
+                },
+                "currency": {
+                    "type": "string",
+                    "example": "COP"
+                }
+            }
+        },
+        "DunningPolicy": {
+            "type": "object",
+            "properties": {
+                "send_from": {
+                    "description": "local time in the organization's zone",
+                    "type": "string",
+                    "example": "08:00"
+                },
+                "send_until": {
+                    "description": "exclusive",
+                    "type": "string",
+                    "example": "20:00"
+                },
+                "steps": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/DunningStep"
+                    }
+                },
+                "stored": {
+                    "description": "false: the default policy, not saved yet",
+                    "type": "boolean"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "weekdays": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "mon",
+                        "tue",
+                        "wed",
+                        "thu",
+                        "fri",
+                        "sat"
+                    ]
+                }
+            }
+        },
+        "DunningPolicyInput": {
+            "type": "object",
+            "properties": {
+                "send_from": {
+                    "type": "string",
+                    "example": "08:00"
+                },
+                "send_until": {
+                    "type": "string",
+                    "example": "20:00"
+                },
+                "steps": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/DunningStep"
+                    }
+                },
+                "weekdays": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "mon",
+                        "tue",
+                        "wed",
+                        "thu",
+                        "fri",
+                        "sat"
+                    ]
+                }
+            }
+        },
+        "DunningResults": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/DunningStepResult"
+                    }
+                }
+            }
+        },
+        "DunningRun": {
+            "type": "object",
+            "properties": {
+                "as_of": {
+                    "description": "the organization's day it planned for",
+                    "type": "string",
+                    "example": "2026-11-22"
+                },
+                "counts": {
+                    "description": "Counts per step name: reached, enqueued, already (planned by an\nearlier run), later (a later step went out), escalated, and the skip\nreasons paid, disputed, opted_out, no_phone, promise_pending,\nagent_active, below_minimum, template_unavailable.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "integer"
+                        }
+                    }
+                },
+                "enqueued": {
+                    "type": "integer"
+                },
+                "escalated": {
+                    "type": "integer"
+                },
+                "finished_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "started_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "DunningRunList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/DunningRun"
+                    }
+                }
+            }
+        },
+        "DunningStep": {
+            "type": "object",
+            "properties": {
+                "campaign_id": {
+                    "description": "read only: the dunning campaign that sends it",
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "message",
+                        "escalate"
+                    ],
+                    "example": "message"
+                },
+                "language": {
+                    "type": "string",
+                    "example": "es"
+                },
+                "min_balance": {
+                    "$ref": "#/definitions/DunningMinimum"
+                },
+                "name": {
+                    "description": "read only",
+                    "type": "string",
+                    "example": "D+7"
+                },
+                "offset": {
+                    "description": "days from the due date: -3 is three days before",
+                    "type": "integer",
+                    "example": 7
+                },
+                "template": {
+                    "type": "string",
+                    "example": "recordatorio_pago"
+                },
+                "variables": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/DunningVariable"
+                    }
+                }
+            }
+        },
+        "DunningStepResult": {
+            "type": "object",
+            "properties": {
+                "amount_recovered": {
+                    "description": "what they paid then, per currency",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/MoneyAmount"
+                    }
+                },
+                "delivered": {
+                    "type": "integer"
+                },
+                "failed": {
+                    "type": "integer"
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "message"
+                },
+                "offset": {
+                    "type": "integer",
+                    "example": 7
+                },
+                "paid_within_7_days": {
+                    "description": "customers who paid within 7 days after a reminder",
+                    "type": "integer"
+                },
+                "pending": {
+                    "type": "integer"
+                },
+                "read": {
+                    "type": "integer"
+                },
+                "reminders": {
+                    "description": "planned",
+                    "type": "integer"
+                },
+                "sent": {
+                    "description": "delivered and read included",
+                    "type": "integer"
+                },
+                "skipped": {
+                    "description": "stopped just before sending (paid, promised, …)",
+                    "type": "integer"
+                },
+                "step": {
+                    "type": "string",
+                    "example": "D+7"
+                }
+            }
+        },
+        "DunningVariable": {
+            "type": "object",
+            "properties": {
+                "source": {
+                    "type": "string",
+                    "enum": [
+                        "customer.first_name",
+                        "customer.name",
+                        "customer.external_id",
+                        "account.overdue_total",
+                        "account.balance_total",
+                        "account.overdue_count",
+                        "account.oldest_due_date",
+                        "account.days_overdue",
+                        "account.overdue_invoices",
+                        "payment_link",
+                        "text"
+                    ],
+                    "example": "account.overdue_total"
+                },
+                "text": {
+                    "type": "string"
+                }
+            }
+        },
         "Error": {
             "type": "object",
             "properties": {
@@ -2439,6 +5316,92 @@ const docTemplate = `{
                 }
             }
         },
+        "Group": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "description": {
+                    "type": "string",
+                    "example": "Clientes con facturas vencidas hace más de 30 días"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "members": {
+                    "type": "integer",
+                    "example": 42
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Morosos 30+"
+                },
+                "updated_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "GroupInput": {
+            "type": "object",
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "example": "Clientes con facturas vencidas hace más de 30 días"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Morosos 30+"
+                }
+            }
+        },
+        "GroupList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Group"
+                    }
+                }
+            }
+        },
+        "GroupMembersChange": {
+            "type": "object",
+            "properties": {
+                "added": {
+                    "type": "integer",
+                    "example": 2
+                },
+                "removed": {
+                    "type": "integer",
+                    "example": 0
+                }
+            }
+        },
+        "GroupMembersInput": {
+            "type": "object",
+            "properties": {
+                "customer_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "6f1c2d1e-8a47-4c55-9d3b-5b0f3c1e7a01"
+                    ]
+                },
+                "external_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "C-1001"
+                    ]
+                }
+            }
+        },
         "Health": {
             "type": "object",
             "properties": {
@@ -2455,6 +5418,23 @@ const docTemplate = `{
                 "status": {
                     "type": "string",
                     "example": "ok"
+                }
+            }
+        },
+        "ImportRowError": {
+            "type": "object",
+            "properties": {
+                "column": {
+                    "type": "string",
+                    "example": "phone"
+                },
+                "line": {
+                    "type": "integer",
+                    "example": 7
+                },
+                "message": {
+                    "type": "string",
+                    "example": "\"300 123\" is not a phone number in international form, e.g. +573001234567"
                 }
             }
         },
@@ -2890,12 +5870,37 @@ const docTemplate = `{
                 }
             }
         },
+        "MoneyAmount": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string",
+                    "example": "1250000.00"
+                },
+                "currency": {
+                    "type": "string",
+                    "example": "COP"
+                }
+            }
+        },
         "NoteRequest": {
             "type": "object",
             "properties": {
                 "text": {
                     "type": "string",
                     "example": "Dice que paga el viernes; llamar el lunes si no."
+                }
+            }
+        },
+        "OptOutInput": {
+            "type": "object",
+            "required": [
+                "opted_out"
+            ],
+            "properties": {
+                "opted_out": {
+                    "type": "boolean",
+                    "example": true
                 }
             }
         },
@@ -3131,6 +6136,127 @@ const docTemplate = `{
                 }
             }
         },
+        "PromiseInput": {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "type": "string",
+                    "example": "500000.00"
+                },
+                "currency": {
+                    "type": "string",
+                    "example": "COP"
+                },
+                "note": {
+                    "type": "string",
+                    "example": "Pagará con la quincena"
+                },
+                "promised_date": {
+                    "type": "string",
+                    "example": "2026-11-28"
+                }
+            }
+        },
+        "PromiseList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Promise"
+                    }
+                }
+            }
+        },
+        "RecipientError": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 131026
+                },
+                "detail": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Message undeliverable"
+                }
+            }
+        },
+        "Reminder": {
+            "type": "object",
+            "properties": {
+                "campaign_id": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "delivered_at": {
+                    "type": "string"
+                },
+                "due_at": {
+                    "type": "string"
+                },
+                "error": {
+                    "description": "why it failed",
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "params": {
+                    "description": "the template's parameters as sent",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "read_at": {
+                    "type": "string"
+                },
+                "sent_at": {
+                    "type": "string"
+                },
+                "skip_reason": {
+                    "type": "string",
+                    "example": "paid"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "sending",
+                        "sent",
+                        "delivered",
+                        "read",
+                        "failed",
+                        "skipped"
+                    ],
+                    "example": "delivered"
+                },
+                "step": {
+                    "type": "string",
+                    "example": "D+7"
+                },
+                "wa_id": {
+                    "type": "string",
+                    "example": "573001234567"
+                }
+            }
+        },
+        "ReminderList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Reminder"
+                    }
+                }
+            }
+        },
         "Reply": {
             "type": "object",
             "properties": {
@@ -3141,6 +6267,112 @@ const docTemplate = `{
                 "title": {
                     "type": "string",
                     "example": "Pagar ahora"
+                }
+            }
+        },
+        "ResolveDisputeInput": {
+            "type": "object",
+            "properties": {
+                "resolution": {
+                    "type": "string",
+                    "example": "Nota crédito NC-45 emitida"
+                }
+            }
+        },
+        "Segment": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "criteria": {
+                    "$ref": "#/definitions/SegmentCriteria"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Vencidos más de 30 días"
+                },
+                "updated_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "SegmentCriteria": {
+            "type": "object",
+            "properties": {
+                "aging_buckets": {
+                    "description": "AgingBuckets keeps customers with an open balance in one of these buckets.",
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "current",
+                            "1-30",
+                            "31-60",
+                            "61-90",
+                            "90+"
+                        ]
+                    },
+                    "example": [
+                        "31-60",
+                        "61-90"
+                    ]
+                },
+                "currency": {
+                    "description": "Currency restricts the overdue invoices looked at to one currency (ISO 4217).",
+                    "type": "string",
+                    "example": "COP"
+                },
+                "min_days_overdue": {
+                    "description": "MinDaysOverdue keeps customers with an open invoice at least this many days past due (31: \"overdue more than 30 days\").",
+                    "type": "integer",
+                    "example": 31
+                },
+                "min_overdue": {
+                    "description": "MinOverdue keeps customers whose overdue balance in currency is at least this much (a decimal string; needs currency).",
+                    "type": "string",
+                    "example": "500000"
+                },
+                "no_pending_promise": {
+                    "description": "NoPendingPromise leaves out customers with a promise to pay pending.",
+                    "type": "boolean",
+                    "example": true
+                },
+                "tags": {
+                    "description": "Tags keeps customers with at least one of these tags.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "vip"
+                    ]
+                }
+            }
+        },
+        "SegmentInput": {
+            "type": "object",
+            "properties": {
+                "criteria": {
+                    "$ref": "#/definitions/SegmentCriteria"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Vencidos más de 30 días"
+                }
+            }
+        },
+        "SegmentList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Segment"
+                    }
                 }
             }
         },
@@ -3220,6 +6452,12 @@ const docTemplate = `{
                     "type": "string",
                     "example": "Hola {{1}}, te recordamos que tienes {{2}} pendiente con vencimiento {{3}}."
                 },
+                "buttons": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TemplateButton"
+                    }
+                },
                 "category": {
                     "type": "string",
                     "enum": [
@@ -3228,10 +6466,31 @@ const docTemplate = `{
                         "AUTHENTICATION"
                     ]
                 },
+                "examples": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
                 "footer": {
                     "type": "string"
                 },
                 "header": {
+                    "type": "string"
+                },
+                "header_example": {
+                    "type": "string"
+                },
+                "header_format": {
+                    "type": "string",
+                    "enum": [
+                        "TEXT",
+                        "IMAGE",
+                        "VIDEO",
+                        "DOCUMENT"
+                    ]
+                },
+                "header_media_url": {
                     "type": "string"
                 },
                 "language": {
@@ -3242,7 +6501,16 @@ const docTemplate = `{
                     "type": "string",
                     "example": "recordatorio_pago"
                 },
+                "preview": {
+                    "type": "string",
+                    "example": "Hola María, te recordamos que tienes $ 1.250.000 pendiente con vencimiento 15/11/2026."
+                },
+                "provider_id": {
+                    "type": "string",
+                    "example": "594425479261596"
+                },
                 "reason": {
+                    "description": "Meta's reason for a rejection or pause",
                     "type": "string"
                 },
                 "status": {
@@ -3261,6 +6529,39 @@ const docTemplate = `{
                 "variables": {
                     "type": "integer",
                     "example": 3
+                }
+            }
+        },
+        "TemplateButton": {
+            "type": "object",
+            "properties": {
+                "example": {
+                    "description": "Example is the sample value of the URL's {{1}}, or the example code of a COPY_CODE button (at most 15 characters).",
+                    "type": "string",
+                    "example": "pl_8Kd92"
+                },
+                "phone_number": {
+                    "type": "string",
+                    "example": "+573001234567"
+                },
+                "text": {
+                    "description": "at most 25 characters; WhatsApp labels COPY_CODE buttons itself",
+                    "type": "string",
+                    "example": "Pagar"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "QUICK_REPLY",
+                        "URL",
+                        "PHONE_NUMBER",
+                        "COPY_CODE"
+                    ],
+                    "example": "URL"
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://pagos.example.com/p/{{1}}"
                 }
             }
         },
@@ -3321,6 +6622,82 @@ const docTemplate = `{
                 }
             }
         },
+        "TemplateRequest": {
+            "type": "object",
+            "properties": {
+                "body": {
+                    "description": "at most 1,024 characters",
+                    "type": "string",
+                    "example": "Hola {{1}}, su saldo de {{2}} venció el {{3}}."
+                },
+                "buttons": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TemplateButton"
+                    }
+                },
+                "category": {
+                    "type": "string",
+                    "enum": [
+                        "MARKETING",
+                        "UTILITY"
+                    ],
+                    "example": "UTILITY"
+                },
+                "examples": {
+                    "description": "Examples are the sample values of the body's variables, one per variable, in order.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "María",
+                        "$ 1.250.000",
+                        "15/11/2026"
+                    ]
+                },
+                "footer": {
+                    "description": "at most 60 characters",
+                    "type": "string",
+                    "example": "Responda BAJA para no recibir avisos"
+                },
+                "header": {
+                    "description": "at most 60 characters and one variable",
+                    "type": "string",
+                    "example": "Factura {{1}}"
+                },
+                "header_example": {
+                    "description": "sample value of the header's {{1}}",
+                    "type": "string",
+                    "example": "F-1001"
+                },
+                "header_format": {
+                    "description": "HeaderFormat is TEXT (with header), IMAGE, VIDEO or DOCUMENT (with header_media_url); empty for none.",
+                    "type": "string",
+                    "enum": [
+                        "TEXT",
+                        "IMAGE",
+                        "VIDEO",
+                        "DOCUMENT"
+                    ],
+                    "example": "TEXT"
+                },
+                "header_media_url": {
+                    "type": "string",
+                    "example": "https://cdn.example.com/factura.pdf"
+                },
+                "language": {
+                    "description": "es, es_MX, pt_BR, en_US, …",
+                    "type": "string",
+                    "example": "es"
+                },
+                "name": {
+                    "description": "lowercase letters, digits and underscores",
+                    "type": "string",
+                    "example": "recordatorio_vencido"
+                }
+            }
+        },
         "TemplateSync": {
             "type": "object",
             "properties": {
@@ -3351,8 +6728,8 @@ var SwaggerInfo = &swag.Spec{
 	Description:      "Billing and collections CRM. ERP systems keep customers, invoices and payments in sync here; amounts are decimal strings, dates are YYYY-MM-DD in the organization's time zone.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
-	LeftDelim:        "{{",
-	RightDelim:       "}}",
+	LeftDelim:        "[[",
+	RightDelim:       "]]",
 }
 
 func init() {

@@ -28,8 +28,10 @@ func (e *SendError) Error() string {
 // MessagingGateway sends WhatsApp messages from a business number. Errors
 // from the provider are *SendError.
 type MessagingGateway interface {
-	// Send sends content to the customer waID and returns WhatsApp's message id.
-	Send(ctx context.Context, from conversation.BusinessNumber, waID string, content conversation.Content) (wamid string, err error)
+	// Send sends content to the customer waID and returns WhatsApp's message
+	// id. ref, when not empty, comes back in the message's status webhooks
+	// (StatusEvent.Ref): it names the send even when its answer was lost.
+	Send(ctx context.Context, from conversation.BusinessNumber, waID string, content conversation.Content, ref string) (wamid string, err error)
 	// MarkRead tells the customer the business read their message.
 	MarkRead(ctx context.Context, from conversation.BusinessNumber, wamid string) error
 }
@@ -47,7 +49,10 @@ type TemplateCatalog interface {
 	List(ctx context.Context, businessAccountID string) ([]RemoteTemplate, error)
 	// Create submits a template for review and returns the provider's id.
 	Create(ctx context.Context, businessAccountID string, d template.Details) (providerID string, err error)
-	Delete(ctx context.Context, businessAccountID, name string) error
+	// Delete deletes the template name: the one of Meta's id providerID,
+	// or every language when providerID is "". A template the catalog does
+	// not hold is template.ErrNotFound.
+	Delete(ctx context.Context, businessAccountID, name, providerID string) error
 }
 
 // WebhookDecoder turns a provider's webhook body into domain events. A body
@@ -111,6 +116,8 @@ type TemplateRepository interface {
 	Get(ctx context.Context, name, language string) (*template.Template, error)
 	Save(ctx context.Context, t *template.Template) error
 	List(ctx context.Context) ([]*template.Template, error)
+	// Delete removes the template name in language; not stored is template.ErrNotFound.
+	Delete(ctx context.Context, name, language string) error
 }
 
 // CustomerFinder finds customers by phone for WhatsApp matching.
@@ -138,6 +145,9 @@ type WebhookInbox interface {
 	Get(ctx context.Context, id uuid.UUID) (WebhookEvent, error)
 	MarkProcessed(ctx context.Context, id uuid.UUID, at time.Time) error
 	MarkFailed(ctx context.Context, id uuid.UUID, at time.Time, reason string) error
+	// OldestWaiting returns when the oldest event that is neither processed
+	// nor failed yet arrived; the zero time when there is none.
+	OldestWaiting(ctx context.Context) (time.Time, error)
 	// Pending returns the ids of unprocessed events received before before.
 	Pending(ctx context.Context, before time.Time, limit int) ([]uuid.UUID, error)
 }

@@ -30,6 +30,10 @@ type Repos interface {
 	Messages() MessageRepository
 	Templates() TemplateRepository
 	Outbox() Outbox
+	Campaigns() CampaignRepository
+	Recipients() RecipientRepository
+	Groups() GroupRepository
+	Imports() ImportRepository
 }
 
 // Pinger checks that a backing service answers, for readiness probes.

@@ -43,6 +43,7 @@ type messageRow struct {
 	ErrorTitle     string     `gorm:"column:error_title"`
 	ErrorDetail    string     `gorm:"column:error_detail"`
 	AuthorID       *uuid.UUID `gorm:"column:author_id"` // NULL: the customer, the API or the system
+	CampaignID     *uuid.UUID `gorm:"column:campaign_id"`
 	SentAt         *time.Time `gorm:"column:sent_at"`
 	DeliveredAt    *time.Time `gorm:"column:delivered_at"`
 	ReadAt         *time.Time `gorm:"column:read_at"`
@@ -60,7 +61,7 @@ func toMessageRow(m *conversation.Message) (messageRow, error) {
 	row := messageRow{
 		ID: m.ID(), ConversationID: m.ConversationID(), WAMID: nullString(m.WAMID()), Direction: string(m.Direction()),
 		Type: string(m.Content().Type), Content: content, ContextWAMID: m.ContextWAMID(), Status: string(m.Status()),
-		AuthorID: nullUUID(m.AuthorID()), SentAt: nullTime(m.SentAt()), DeliveredAt: nullTime(m.DeliveredAt()),
+		AuthorID: nullUUID(m.AuthorID()), CampaignID: nullUUID(m.CampaignID()), SentAt: nullTime(m.SentAt()), DeliveredAt: nullTime(m.DeliveredAt()),
 		ReadAt: nullTime(m.ReadAt()), CreatedAt: timestamp(m.CreatedAt()), UpdatedAt: timestamp(m.UpdatedAt()),
 	}
 	if f := m.Failure(); f != nil {
@@ -88,7 +89,7 @@ func (r messageRow) toDomain() (*conversation.Message, error) {
 		failure = &conversation.Failure{Code: *r.ErrorCode, Title: r.ErrorTitle, Detail: r.ErrorDetail}
 	}
 	return conversation.UnmarshalMessageFromDatabase(conversation.MessageRecord{
-		ID: r.ID, ConversationID: r.ConversationID, AuthorID: uuidOf(r.AuthorID),
+		ID: r.ID, ConversationID: r.ConversationID, AuthorID: uuidOf(r.AuthorID), CampaignID: uuidOf(r.CampaignID),
 		WAMID: stringOf(r.WAMID), ContextWAMID: r.ContextWAMID, Direction: dir, Content: content,
 		Status: status, Failure: failure, SentAt: timeOf(r.SentAt), DeliveredAt: timeOf(r.DeliveredAt),
 		ReadAt: timeOf(r.ReadAt), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
@@ -146,8 +147,8 @@ func (r *MessageRepository) take(ctx context.Context, where string, arg any, wha
 // first transaction, then inserts nothing, or the row if it rolled back.
 const messageInsert = `
 INSERT INTO messages (id, conversation_id, wamid, direction, type, content, context_wamid, status,
-	error_code, error_title, error_detail, author_id, sent_at, delivered_at, read_at, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	error_code, error_title, error_detail, author_id, campaign_id, sent_at, delivered_at, read_at, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (wamid) WHERE wamid IS NOT NULL DO NOTHING`
 
 // Add stores a new message and reports true, or false when a message with
@@ -160,7 +161,7 @@ func (r *MessageRepository) Add(ctx context.Context, m *conversation.Message) (b
 	}
 	res := r.db.WithContext(ctx).Exec(messageInsert, row.ID, row.ConversationID, row.WAMID, row.Direction,
 		row.Type, row.Content, row.ContextWAMID, row.Status, row.ErrorCode, row.ErrorTitle, row.ErrorDetail,
-		row.AuthorID, row.SentAt, row.DeliveredAt, row.ReadAt, row.CreatedAt, row.UpdatedAt)
+		row.AuthorID, row.CampaignID, row.SentAt, row.DeliveredAt, row.ReadAt, row.CreatedAt, row.UpdatedAt)
 	if errors.Is(res.Error, gorm.ErrDuplicatedKey) {
 		return false, domain.ErrConflict.New(fmt.Sprintf("message %s already exists", m.ID()))
 	}

@@ -28,6 +28,14 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	require.Equal(t, 1, tables("payment_links"))
 	insights := []string{"insights", "ai_settings"}
 	require.Equal(t, 2, tables(insights...))
+	campaigns := []string{"segments", "campaigns", "campaign_recipients"}
+	groups := []string{"groups", "group_members", "customer_imports", "customer_import_errors"}
+	collections := []string{"promises_to_pay", "invoice_disputes"}
+	dunning := []string{"dunning_policies", "dunning_runs", "dunning_escalations", "dunning_links"}
+	require.Equal(t, 3, tables(campaigns...))
+	require.Equal(t, 4, tables(groups...))
+	require.Equal(t, 2, tables(collections...))
+	require.Equal(t, 4, tables(dunning...))
 	assigneeKey := func() int {
 		return count(t, db, `SELECT count(*) FROM pg_constraint WHERE conname = 'conversations_assignee_fkey'`)
 	}
@@ -45,12 +53,28 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00003_users\.sql`, status)
 	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00004_payment_links\.sql`, status)
 	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00005_insights\.sql`, status)
+	assert.Regexp(t, `applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+00009_dunning\.sql`, status)
 
 	out, err := postgres.MigrateUp(ctx, db)
 	require.NoError(t, err, "nothing to apply is not an error")
-	assert.Equal(t, "database is up to date (version 5)", out)
+	assert.Equal(t, "database is up to date (version 9)", out)
 
 	// Down one at a time, the latest first.
+	for _, step := range []struct {
+		file   string
+		tables []string
+	}{
+		{"00009_dunning.sql", dunning},
+		{"00008_collections.sql", collections},
+		{"00007_groups.sql", groups},
+		{"00006_campaigns.sql", campaigns},
+	} {
+		out, err = postgres.MigrateDown(ctx, db)
+		require.NoError(t, err)
+		assert.Contains(t, out, "down "+step.file)
+		assert.Equal(t, 0, tables(step.tables...), step.file)
+		assert.Equal(t, 2, tables(insights...))
+	}
 	out, err = postgres.MigrateDown(ctx, db)
 	require.NoError(t, err)
 	assert.Contains(t, out, "down 00005_insights.sql")
@@ -98,6 +122,11 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	assert.Contains(t, out, "up 00003_users.sql")
 	assert.Contains(t, out, "up 00004_payment_links.sql")
 	assert.Contains(t, out, "up 00005_insights.sql")
+	assert.Contains(t, out, "up 00009_dunning.sql")
+	assert.Equal(t, 3, tables(campaigns...))
+	assert.Equal(t, 4, tables(groups...))
+	assert.Equal(t, 2, tables(collections...))
+	assert.Equal(t, 4, tables(dunning...))
 	assert.Equal(t, 5, tables(billing...))
 	assert.Equal(t, 6, tables(whatsapp...))
 	assert.Equal(t, 2, tables(users...))

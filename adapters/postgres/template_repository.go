@@ -47,12 +47,17 @@ func (templateRow) TableName() string { return "templates" }
 // templateDetailsJSON is how templates.details stores a template.Details,
 // but for the name, language and category, which are columns. The shape
 // belongs to this adapter, like contentJSON.
+// Rows written before media headers have no header_format: a header text
+// there is a text header.
 type templateDetailsJSON struct {
-	Header   string               `json:"header,omitempty"`
-	Body     string               `json:"body"`
-	Footer   string               `json:"footer,omitempty"`
-	Buttons  []templateButtonJSON `json:"buttons,omitempty"`
-	Examples []string             `json:"examples,omitempty"`
+	HeaderFormat   string               `json:"header_format,omitempty"`
+	Header         string               `json:"header,omitempty"`
+	HeaderExample  string               `json:"header_example,omitempty"`
+	HeaderMediaURL string               `json:"header_media_url,omitempty"`
+	Body           string               `json:"body"`
+	Footer         string               `json:"footer,omitempty"`
+	Buttons        []templateButtonJSON `json:"buttons,omitempty"`
+	Examples       []string             `json:"examples,omitempty"`
 }
 
 type templateButtonJSON struct {
@@ -69,7 +74,10 @@ var templateUpdates = []string{"category", "details", "status", "reason", "provi
 
 func toTemplateRow(t *template.Template) (templateRow, error) {
 	d := t.Details()
-	dj := templateDetailsJSON{Header: d.Header, Body: d.Body, Footer: d.Footer, Examples: d.Examples}
+	dj := templateDetailsJSON{
+		HeaderFormat: string(d.HeaderFormat), Header: d.Header, HeaderExample: d.HeaderExample, HeaderMediaURL: d.HeaderMediaURL,
+		Body: d.Body, Footer: d.Footer, Examples: d.Examples,
+	}
 	for _, b := range d.Buttons {
 		dj.Buttons = append(dj.Buttons, templateButtonJSON{
 			Type: string(b.Type), Text: b.Text, URL: b.URL, Phone: b.Phone, Example: b.Example,
@@ -92,7 +100,8 @@ func (r templateRow) toDomain() (*template.Template, error) {
 	}
 	d := template.Details{
 		Name: r.Name, Language: r.Language, Category: template.Category(r.Category),
-		Header: dj.Header, Body: dj.Body, Footer: dj.Footer, Examples: dj.Examples,
+		HeaderFormat: template.HeaderFormat(dj.HeaderFormat), Header: dj.Header, HeaderExample: dj.HeaderExample,
+		HeaderMediaURL: dj.HeaderMediaURL, Body: dj.Body, Footer: dj.Footer, Examples: dj.Examples,
 	}
 	for _, b := range dj.Buttons {
 		d.Buttons = append(d.Buttons, template.Button{
@@ -149,4 +158,17 @@ func (r *TemplateRepository) List(ctx context.Context) ([]*template.Template, er
 		return nil, fmt.Errorf("list templates: %w", err)
 	}
 	return toDomain(rows)
+}
+
+// Delete removes the template name in language, or returns
+// template.ErrNotFound when none is stored.
+func (r *TemplateRepository) Delete(ctx context.Context, name, language string) error {
+	res := r.db.WithContext(ctx).Where("name = ? AND language = ?", name, language).Delete(&templateRow{})
+	if res.Error != nil {
+		return fmt.Errorf("delete template %s (%s): %w", name, language, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return template.ErrNotFound.New(name + " (" + language + ")")
+	}
+	return nil
 }

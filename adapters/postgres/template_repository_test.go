@@ -17,7 +17,7 @@ import (
 
 func newTemplate(t testing.TB, name, language string, edit ...func(*template.Details)) *template.Template {
 	t.Helper()
-	d := template.Details{Name: name, Language: language, Category: template.Utility, Body: "Hola {{1}}"}
+	d := template.Details{Name: name, Language: language, Category: template.Utility, Body: "Hola {{1}}, gracias.", Examples: []string{"María"}}
 	for _, e := range edit {
 		e(&d)
 	}
@@ -43,14 +43,15 @@ func TestTemplateRepository(t *testing.T) {
 	ctx := t.Context()
 
 	full := newTemplate(t, "payment_reminder", "es_CO", func(d *template.Details) {
-		d.Header = "Factura {{1}}"
+		d.Category = template.Marketing
+		d.Header, d.HeaderExample = "Factura {{1}}", "F-1001"
 		d.Body = "Hola {{1}}, su factura por {{2}} venció el {{3}}. \"Pague\" aquí <link> & listo."
 		d.Footer = "Saldo"
 		d.Buttons = []template.Button{
 			{Type: template.URL, Text: "Pagar", URL: "https://pay.example.com/{{1}}", Example: "abc123"},
-			{Type: template.QuickReply, Text: "Ya pagué"},
 			{Type: template.PhoneNumber, Text: "Llamar", Phone: "+573001234567"},
-			{Type: template.CopyCode, Text: "Copiar código", Example: "PAY-42"},
+			{Type: template.CopyCode, Example: "PAY-42"},
+			{Type: template.QuickReply, Text: "Ya pagué"},
 		}
 		d.Examples = []string{"María", "$ 120.000", "10/03/2026"}
 	})
@@ -114,4 +115,49 @@ func TestTemplateRepository(t *testing.T) {
 		Name: "other", Language: "es", Category: template.Utility, Body: "x",
 	}, template.Pending, "", "", now))
 	assert.Equal(t, domain.KindConflict, domain.KindOf(err), "got %v", err)
+}
+
+func TestTemplateRepositoryMediaHeaderAndOldRows(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	repo := postgres.NewTemplateRepository(db)
+	ctx := t.Context()
+
+	media := newTemplate(t, "factura_pdf", "pt_BR", func(d *template.Details) {
+		d.HeaderFormat, d.HeaderMediaURL = template.HeaderDocument, "https://cdn.example.com/fatura.pdf"
+	})
+	require.NoError(t, repo.Save(ctx, media))
+	got, err := repo.Get(ctx, "factura_pdf", "pt_BR")
+	require.NoError(t, err)
+	assertTemplateEqual(t, media, got)
+	assert.Equal(t, template.HeaderDocument, got.Details().HeaderKind())
+
+	// A row stored before headers had a format still reads as a text header.
+	require.NoError(t, db.Exec(`INSERT INTO templates (id, name, language, category, details, status, reason, provider_id, updated_at)
+		VALUES (?, 'antigua', 'es', 'UTILITY', '{"header":"Pago vencido","body":"Hola {{1}}, pague.","examples":["Ana"]}', 'APPROVED', '', '77', ?)`,
+		newV7(), now).Error)
+	got, err = repo.Get(ctx, "antigua", "es")
+	require.NoError(t, err)
+	assert.Equal(t, template.HeaderText, got.Details().HeaderKind())
+	assert.Equal(t, "Pago vencido", got.Details().Header)
+	assert.NoError(t, got.CheckSend(1))
+}
+
+func TestTemplateRepositoryDelete(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	repo := postgres.NewTemplateRepository(db)
+	ctx := t.Context()
+	require.NoError(t, repo.Save(ctx, newTemplate(t, "aviso", "es")))
+	require.NoError(t, repo.Save(ctx, newTemplate(t, "aviso", "en_US")))
+
+	require.NoError(t, repo.Delete(ctx, "aviso", "es"))
+	_, err := repo.Get(ctx, "aviso", "es")
+	assert.ErrorIs(t, err, template.ErrNotFound)
+	_, err = repo.Get(ctx, "aviso", "en_US")
+	assert.NoError(t, err, "the other language stays")
+
+	err = repo.Delete(ctx, "aviso", "es")
+	assert.ErrorIs(t, err, template.ErrNotFound, "deleting twice: not found")
+	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 }

@@ -49,3 +49,11 @@ func (r txRepos) Messages() ports.MessageRepository { return NewMessageRepositor
 func (r txRepos) Templates() ports.TemplateRepository { return NewTemplateRepository(r.tx) }
 
 func (r txRepos) Outbox() ports.Outbox { return NewOutbox(r.tx) }
+
+func (r txRepos) Campaigns() ports.CampaignRepository { return NewCampaignRepository(r.tx) }
+
+func (r txRepos) Recipients() ports.RecipientRepository { return NewRecipientRepository(r.tx) }
+
+func (r txRepos) Groups() ports.GroupRepository { return NewGroupRepository(r.tx) }
+
+func (r txRepos) Imports() ports.ImportRepository { return NewImportRepository(r.tx) }

@@ -113,6 +113,20 @@ func (w *WebhookInbox) MarkFailed(ctx context.Context, id uuid.UUID, at time.Tim
 	return nil
 }
 
+// OldestWaiting implements ports.WebhookInbox.
+func (w *WebhookInbox) OldestWaiting(ctx context.Context) (time.Time, error) {
+	var at []time.Time
+	err := w.db.WithContext(ctx).Raw(`SELECT received_at FROM webhook_events WHERE processed_at IS NULL AND attempts = 0
+		ORDER BY received_at LIMIT 1`).Scan(&at).Error
+	if err != nil {
+		return time.Time{}, fmt.Errorf("oldest waiting webhook event: %w", err)
+	}
+	if len(at) == 0 {
+		return time.Time{}, nil
+	}
+	return at[0].UTC(), nil
+}
+
 // Pending returns the ids of the deliveries not processed yet that arrived
 // before before, the oldest first: at most n (all when n is zero or less).
 func (w *WebhookInbox) Pending(ctx context.Context, before time.Time, n int) ([]uuid.UUID, error) {

@@ -23,7 +23,10 @@ type Queue struct {
 	client *asynq.Client
 }
 
-var _ ports.JobQueue = (*Queue)(nil)
+var (
+	_ ports.JobQueue        = (*Queue)(nil)
+	_ ports.ShardedJobQueue = (*Queue)(nil)
+)
 
 // NewQueue returns a queue over opt's Redis.
 func NewQueue(opt asynq.RedisConnOpt) *Queue { return &Queue{client: asynq.NewClient(opt)} }
@@ -44,14 +47,31 @@ var settings = map[string]struct {
 	retention time.Duration
 	timeout   time.Duration
 }{
-	ports.JobSendMessage:    {queue: "critical", maxRetry: 8, retention: 24 * time.Hour, timeout: 45 * time.Second},
-	ports.JobProcessWebhook: {queue: "critical", maxRetry: 12, timeout: 30 * time.Second},
-	ports.JobAnalyze:        {queue: "low", maxRetry: 3, timeout: 2 * time.Minute},
-	ports.JobAnalyzeNow:     {queue: "default", maxRetry: 3, timeout: 2 * time.Minute},
+	ports.JobSendMessage:     {queue: "critical", maxRetry: 8, retention: 24 * time.Hour, timeout: 45 * time.Second},
+	ports.JobProcessWebhook:  {queue: "critical", maxRetry: 12, timeout: 30 * time.Second},
+	ports.JobAnalyze:         {queue: "low", maxRetry: 3, timeout: 2 * time.Minute},
+	ports.JobAnalyzeNow:      {queue: "default", maxRetry: 3, timeout: 2 * time.Minute},
+	ports.JobImportCustomers: {queue: "default", maxRetry: 10, timeout: 30 * time.Minute},
+	// A dispatch runs for a bounded slice of time and the campaign sweeper
+	// starts the next; a start snapshots up to hundreds of thousands of rows.
+	ports.JobStartCampaign:    {queue: "default", maxRetry: 10, timeout: 10 * time.Minute},
+	ports.JobDispatchCampaign: {queue: "default", maxRetry: 3, timeout: 5 * time.Minute},
+	// One planner run per time slot: the id outlives the run so that a
+	// slower worker process does not enqueue the slot again.
+	ports.JobPlanReminders: {queue: "default", maxRetry: 2, retention: time.Hour, timeout: 10 * time.Minute},
 }
 
 // Enqueue implements ports.JobQueue.
 func (q *Queue) Enqueue(ctx context.Context, kind string, ref uuid.UUID, runAt time.Time) error {
+	return q.enqueue(ctx, kind, ref, kind+":"+ref.String(), runAt)
+}
+
+// EnqueueShard implements ports.ShardedJobQueue.
+func (q *Queue) EnqueueShard(ctx context.Context, kind string, ref uuid.UUID, shard string) error {
+	return q.enqueue(ctx, kind, ref, kind+":"+ref.String()+":"+shard, time.Time{})
+}
+
+func (q *Queue) enqueue(ctx context.Context, kind string, ref uuid.UUID, id string, runAt time.Time) error {
 	s, ok := settings[kind]
 	if !ok {
 		return fmt.Errorf("queue: unknown job kind %q", kind)
@@ -60,7 +80,7 @@ func (q *Queue) Enqueue(ctx context.Context, kind string, ref uuid.UUID, runAt t
 	if err != nil {
 		return err
 	}
-	opts := []asynq.Option{asynq.TaskID(kind + ":" + ref.String()), asynq.Queue(s.queue), asynq.MaxRetry(s.maxRetry), asynq.Timeout(s.timeout)}
+	opts := []asynq.Option{asynq.TaskID(id), asynq.Queue(s.queue), asynq.MaxRetry(s.maxRetry), asynq.Timeout(s.timeout)}
 	if s.retention > 0 {
 		opts = append(opts, asynq.Retention(s.retention))
 	}
@@ -79,6 +99,7 @@ type Handlers struct {
 	Deliver        *application.DeliverMessage
 	ProcessWebhook *application.ProcessWhatsAppWebhook
 	Analyze        *application.AnalyzeConversation
+	Import         *application.ImportCustomers
 	Inbox          ports.WebhookInbox
 	Clock          ports.Clock
 	Log            *slog.Logger
@@ -113,6 +134,30 @@ func Register(mux *asynq.ServeMux, h Handlers) {
 	if h.Analyze != nil {
 		registerAnalysis(mux, h)
 	}
+	if h.Import != nil {
+		mux.HandleFunc(ports.JobImportCustomers, func(ctx context.Context, t *asynq.Task) error {
+			id, err := ref(t)
+			if err != nil {
+				return err
+			}
+			// Each batch commits with its progress: a retry resumes after the last one.
+			err = h.Import.Run(ctx, id)
+			if err != nil && (lastAttempt(ctx) || application.Permanent(err)) {
+				h.Import.MarkFailed(ctx, id, err)
+				return nil
+			}
+			return classify(err)
+		})
+	}
+}
+
+// RegisterDunning routes the dunning planner's runs to plan. A run is
+// idempotent (reminders are keyed), so a retried run adds nothing twice.
+func RegisterDunning(mux *asynq.ServeMux, plan *application.PlanReminders) {
+	mux.HandleFunc(ports.JobPlanReminders, func(ctx context.Context, _ *asynq.Task) error {
+		_, err := plan.Handle(ctx)
+		return classify(err)
+	})
 }
 
 // registerAnalysis routes the debounced analyses.

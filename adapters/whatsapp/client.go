@@ -101,7 +101,7 @@ func NewClient(cfg Config) (*Client, error) {
 
 // Send implements ports.MessagingGateway: it sends content to the customer
 // waID from the business number and returns WhatsApp's message id.
-func (c *Client) Send(ctx context.Context, from conversation.BusinessNumber, waID string, content conversation.Content) (string, error) {
+func (c *Client) Send(ctx context.Context, from conversation.BusinessNumber, waID string, content conversation.Content, ref string) (string, error) {
 	if from.PhoneNumberID == "" {
 		return "", invalidContent(errors.New("the business number has no phone number id"))
 	}
@@ -112,6 +112,7 @@ func (c *Client) Send(ctx context.Context, from conversation.BusinessNumber, waI
 	if err != nil {
 		return "", invalidContent(err)
 	}
+	req.BizOpaqueCallbackData = ref
 	var answer struct {
 		Messages []struct {
 			ID string `json:"id"`
@@ -314,7 +315,10 @@ type graphError struct {
 		ErrorData    struct {
 			Details string `json:"details"`
 		} `json:"error_data"`
-		FBTraceID string `json:"fbtrace_id"`
+		// Template management explains refusals to people here instead.
+		ErrorUserTitle string `json:"error_user_title"`
+		ErrorUserMsg   string `json:"error_user_msg"`
+		FBTraceID      string `json:"fbtrace_id"`
 	} `json:"error"`
 }
 
@@ -326,6 +330,9 @@ func (c *Client) apiError(status int, data []byte) error {
 		f.Code = atoi(ge.Error.Code)
 		f.Title = ge.Error.Message
 		f.Detail = ge.Error.ErrorData.Details
+		if f.Detail == "" && ge.Error.ErrorUserMsg != "" {
+			f.Detail = strings.TrimPrefix(ge.Error.ErrorUserTitle+": "+ge.Error.ErrorUserMsg, ": ")
+		}
 		if f.Title == "" {
 			f.Title = ge.Error.Type
 		}
@@ -357,9 +364,10 @@ var codeHints = map[int]string{
 // (100), and the spam and marketing limits (131048, 131049), which call for
 // slowing down or retrying much later rather than retrying now.
 func Classify(code, httpStatus int) bool {
-	switch code {
-	case 130429, 131056, 131057, 1, 2:
+	if conversation.RetryableCode(code) {
 		return true
+	}
+	switch code {
 	case 131026, 131047, 132000, 132001, 132012, 131042, 131031, 368, 190, 100, 131048, 131049:
 		return false
 	case 0:

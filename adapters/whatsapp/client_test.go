@@ -231,7 +231,7 @@ func TestSendMessageKinds(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			g := newGraph(t, accept)
-			wamid, err := g.client(t).Send(t.Context(), number, "573001234567", tc.content)
+			wamid, err := g.client(t).Send(t.Context(), number, "573001234567", tc.content, "")
 			require.NoError(t, err)
 			assert.Equal(t, acceptedWamid, wamid)
 			reqs := g.received()
@@ -253,7 +253,7 @@ func TestSendTemplateMatchesFixture(t *testing.T) {
 		BodyParams: []string{"María", "$1.250.000", "15/11/2026"},
 		Buttons:    []conversation.TemplateButtonParam{{Index: 0, SubType: "url", Text: "pl_8Kd92"}},
 	}}
-	_, err := g.client(t).Send(t.Context(), number, "573001234567", content)
+	_, err := g.client(t).Send(t.Context(), number, "573001234567", content, "")
 	require.NoError(t, err)
 
 	var want, got map[string]any
@@ -275,13 +275,13 @@ func TestSendRefusesWhatCannotBeSent(t *testing.T) {
 			Name: "x", Language: "es", Buttons: []conversation.TemplateButtonParam{{SubType: "flow"}},
 		}},
 	} {
-		_, err := c.Send(t.Context(), number, "573001234567", content)
+		_, err := c.Send(t.Context(), number, "573001234567", content, "")
 		var se *ports.SendError
 		require.ErrorAs(t, err, &se, "content %v", content.Type)
 		assert.False(t, se.Retryable)
 	}
 	_, err := c.Send(t.Context(), conversation.BusinessNumber{PhoneNumberID: "1065/../x"}, "573001234567",
-		conversation.Content{Type: conversation.Text, Text: "hola"})
+		conversation.Content{Type: conversation.Text, Text: "hola"}, "")
 	require.Error(t, err, "an id that is not a Graph id never reaches a URL")
 	assert.Empty(t, g.received())
 }
@@ -291,7 +291,7 @@ func TestSendWithoutMessageIDFails(t *testing.T) {
 	g := newGraph(t, func(int, request) (int, string) {
 		return http.StatusOK, `{"messaging_product":"whatsapp","messages":[]}`
 	})
-	_, err := g.client(t).Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"})
+	_, err := g.client(t).Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"}, "")
 	var se *ports.SendError
 	require.ErrorAs(t, err, &se)
 	assert.False(t, se.Retryable, "the message may have been accepted: a retry could send it twice")
@@ -314,7 +314,7 @@ func TestSendErrorFixture(t *testing.T) {
 	t.Parallel()
 	fixture := string(readFixture(t, "send-error.json"))
 	g := newGraph(t, func(int, request) (int, string) { return http.StatusBadRequest, fixture })
-	_, err := g.client(t).Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"})
+	_, err := g.client(t).Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"}, "")
 	var se *ports.SendError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, conversation.Failure{
@@ -346,7 +346,7 @@ func TestSendRetriesUnavailable(t *testing.T) {
 		}
 		return http.StatusOK, acceptedReply
 	})
-	wamid, err := g.client(t).Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"})
+	wamid, err := g.client(t).Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"}, "")
 	require.NoError(t, err)
 	assert.Equal(t, acceptedWamid, wamid)
 	reqs := g.received()
@@ -359,7 +359,7 @@ func TestSendDoesNotRetryUndeliverable(t *testing.T) {
 	g := newGraph(t, func(int, request) (int, string) {
 		return http.StatusBadRequest, graphError(131026, "Message undeliverable")
 	})
-	_, err := g.client(t).Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"})
+	_, err := g.client(t).Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"}, "")
 	var se *ports.SendError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, 131026, se.Failure.Code)
@@ -374,7 +374,7 @@ func TestSendGivesUpAfterMaxAttempts(t *testing.T) {
 		return http.StatusBadRequest, graphError(130429, "Rate limit hit")
 	})
 	_, err := g.client(t, func(c *whatsapp.Config) { c.MaxAttempts = 4 }).
-		Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"})
+		Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"}, "")
 	var se *ports.SendError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, 130429, se.Failure.Code)
@@ -386,7 +386,7 @@ func TestSendSlowDownErrorsSayWhy(t *testing.T) {
 	t.Parallel()
 	for _, code := range []int{131048, 131049} {
 		g := newGraph(t, func(int, request) (int, string) { return http.StatusBadRequest, graphError(code, "Limit") })
-		_, err := g.client(t).Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"})
+		_, err := g.client(t).Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"}, "")
 		var se *ports.SendError
 		require.ErrorAs(t, err, &se)
 		assert.False(t, se.Retryable)
@@ -404,7 +404,7 @@ func TestSendCancelStopsRetries(t *testing.T) {
 	})
 	c := g.client(t, func(c *whatsapp.Config) { c.MaxAttempts = 10; c.Backoff = time.Minute })
 	start := time.Now()
-	_, err := c.Send(ctx, number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"})
+	_, err := c.Send(ctx, number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"}, "")
 	require.ErrorIs(t, err, context.Canceled)
 	var se *ports.SendError
 	require.ErrorAs(t, err, &se)
@@ -429,7 +429,7 @@ func TestSendCancelDuringBackoff(t *testing.T) {
 		cancel()
 	}()
 	start := time.Now()
-	_, err := c.Send(ctx, number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"})
+	_, err := c.Send(ctx, number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"}, "")
 	require.ErrorIs(t, err, context.Canceled)
 	var se *ports.SendError
 	require.ErrorAs(t, err, &se)
@@ -444,7 +444,7 @@ func TestSendNetworkError(t *testing.T) {
 	srv.Close() // nothing listens there any more
 	c, err := whatsapp.NewClient(whatsapp.Config{BaseURL: srv.URL, Token: testToken, Backoff: time.Millisecond})
 	require.NoError(t, err)
-	_, err = c.Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"})
+	_, err = c.Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"}, "")
 	var se *ports.SendError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, 0, se.Failure.Code)
@@ -463,7 +463,7 @@ func TestSendTimeout(t *testing.T) {
 		c.HTTPClient = &http.Client{Timeout: 20 * time.Millisecond}
 		c.MaxAttempts = 2
 	})
-	_, err := c.Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"})
+	_, err := c.Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"}, "")
 	var se *ports.SendError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, "timeout calling the Graph API", se.Failure.Title)
@@ -476,7 +476,7 @@ func TestErrorsNeverCarryTheToken(t *testing.T) {
 	g := newGraph(t, func(int, request) (int, string) {
 		return http.StatusUnauthorized, graphError(190, "Invalid OAuth access token "+testToken)
 	})
-	_, err := g.client(t).Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"})
+	_, err := g.client(t).Send(t.Context(), number, "573001234567", conversation.Content{Type: conversation.Text, Text: "hola"}, "")
 	var se *ports.SendError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, 190, se.Failure.Code)
@@ -509,8 +509,9 @@ func TestClassify(t *testing.T) {
 		{"invalid parameter", 100, 400, false},
 		{"spam limit: slow down", 131048, 400, false},
 		{"marketing limit: much later", 131049, 400, false},
-		{"other code", 131000, 400, false},
-		{"other code on a 5xx", 131000, 500, true},
+		{"other code", 131009, 400, false},
+		{"other code on a 5xx", 131009, 500, true},
+		{"something went wrong: try again later", 131000, 400, true},
 		{"no code, 5xx", 0, 502, true},
 		{"no code, 429", 0, 429, true},
 		{"no code, 404", 0, 404, false},
@@ -570,7 +571,7 @@ func TestListTemplatesFollowsPages(t *testing.T) {
 			ProviderID: "594425479261596", Status: template.Approved,
 			Details: template.Details{
 				Name: "recordatorio_vencido", Language: "es", Category: template.Utility,
-				Header: "Factura {{1}}", Body: "Hola {{1}}, su saldo de {{2}} vence el {{3}}.", Footer: "Saldo",
+				HeaderFormat: template.HeaderText, Header: "Factura {{1}}", HeaderExample: "F-1001", Body: "Hola {{1}}, su saldo de {{2}} vence el {{3}}.", Footer: "Saldo",
 				Examples: []string{"María", "$1.250.000", "15/11/2026"},
 				Buttons: []template.Button{
 					{Type: template.URL, Text: "Pagar", URL: "https://pay.saldo.app/{{1}}", Example: "pl_8Kd92"},
@@ -582,7 +583,10 @@ func TestListTemplatesFollowsPages(t *testing.T) {
 		},
 		{
 			ProviderID: "777", Status: template.Rejected, Reason: "INVALID_FORMAT",
-			Details: template.Details{Name: "aviso_imagen", Language: "pt_BR", Category: template.Marketing, Body: "Oi"},
+			Details: template.Details{
+				Name: "aviso_imagen", Language: "pt_BR", Category: template.Marketing,
+				HeaderFormat: template.HeaderImage, HeaderMediaURL: "4::aW1h", Body: "Oi",
+			},
 		},
 		{
 			ProviderID: "888", Status: template.Paused,
@@ -648,7 +652,7 @@ func TestCreateTemplateRefused(t *testing.T) {
 func TestDeleteTemplate(t *testing.T) {
 	t.Parallel()
 	g := newGraph(t, func(int, request) (int, string) { return http.StatusOK, `{"success":true}` })
-	require.NoError(t, g.client(t).Delete(t.Context(), wabaID, "recordatorio_vencido"))
+	require.NoError(t, g.client(t).Delete(t.Context(), wabaID, "recordatorio_vencido", ""))
 	reqs := g.received()
 	require.Len(t, reqs, 1)
 	assert.Equal(t, http.MethodDelete, reqs[0].Method)
@@ -658,7 +662,7 @@ func TestDeleteTemplate(t *testing.T) {
 	assert.Empty(t, reqs[0].Body)
 
 	refused := newGraph(t, func(int, request) (int, string) { return http.StatusOK, `{"success":false}` })
-	err := refused.client(t).Delete(t.Context(), wabaID, "recordatorio_vencido")
+	err := refused.client(t).Delete(t.Context(), wabaID, "recordatorio_vencido", "")
 	var se *ports.SendError
 	require.True(t, errors.As(err, &se))
 }

@@ -25,6 +25,8 @@ type sendRequest struct {
 	Video            *mediaObject    `json:"video,omitempty"`
 	Location         *locationObject `json:"location,omitempty"`
 	Reaction         *reactionObject `json:"reaction,omitempty"`
+	// BizOpaqueCallbackData comes back in the message's status webhooks.
+	BizOpaqueCallbackData string `json:"biz_opaque_callback_data,omitempty"`
 }
 
 type markReadRequest struct {

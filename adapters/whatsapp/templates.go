@@ -34,9 +34,13 @@ type componentJSON struct {
 	Buttons []buttonJSON `json:"buttons,omitempty"`
 }
 
+// exampleJSON holds the samples Meta's review needs: header_text for the
+// variable of a text header, header_handle for the example file of a media
+// header, body_text for the body's variables.
 type exampleJSON struct {
-	HeaderText []string   `json:"header_text,omitempty"`
-	BodyText   [][]string `json:"body_text,omitempty"`
+	HeaderText   []string   `json:"header_text,omitempty"`
+	HeaderHandle []string   `json:"header_handle,omitempty"`
+	BodyText     [][]string `json:"body_text,omitempty"`
 }
 
 type buttonJSON struct {
@@ -131,9 +135,10 @@ func (c *Client) Create(ctx context.Context, businessAccountID string, d templat
 	return string(answer.ID), nil
 }
 
-// Delete implements ports.TemplateCatalog: it deletes the template name in
-// every language.
-func (c *Client) Delete(ctx context.Context, businessAccountID, name string) error {
+// Delete implements ports.TemplateCatalog: it deletes the template name of
+// Meta's id providerID (hsm_id), or in every language when providerID is "".
+// A template the catalog does not hold is template.ErrNotFound.
+func (c *Client) Delete(ctx context.Context, businessAccountID, name, providerID string) error {
 	if name == "" {
 		return invalidContent(errors.New("the template name is empty"))
 	}
@@ -141,7 +146,16 @@ func (c *Client) Delete(ctx context.Context, businessAccountID, name string) err
 		Success *bool `json:"success"`
 	}
 	q := url.Values{"name": {name}}
+	if providerID != "" {
+		q.Set("hsm_id", providerID)
+	}
 	if err := c.call(ctx, http.MethodDelete, []string{businessAccountID, "message_templates"}, q, nil, &answer); err != nil {
+		var se *ports.SendError
+		if errors.As(err, &se) && !se.Retryable && !c.hasTemplate(ctx, businessAccountID, name, providerID) {
+			// Graph's refusals to delete do not say "not found" in a stable
+			// way: a template the catalog does not list is not found.
+			return template.ErrNotFound.New(name)
+		}
 		return err
 	}
 	if answer.Success != nil && !*answer.Success {
@@ -150,13 +164,47 @@ func (c *Client) Delete(ctx context.Context, businessAccountID, name string) err
 	return nil
 }
 
+// hasTemplate reports whether the catalog lists a template called name (of
+// id providerID unless that is ""); true when it cannot tell.
+func (c *Client) hasTemplate(ctx context.Context, businessAccountID, name, providerID string) bool {
+	var answer struct {
+		Data []struct {
+			ID   flexString `json:"id"`
+			Name string     `json:"name"`
+		} `json:"data"`
+	}
+	// The name filter matches parts of names: the exact one is looked for below.
+	q := url.Values{"name": {name}, "fields": {"name"}, "limit": {"1000"}}
+	if err := c.call(ctx, http.MethodGet, []string{businessAccountID, "message_templates"}, q, nil, &answer); err != nil {
+		return true
+	}
+	for _, t := range answer.Data {
+		if t.Name == name && (providerID == "" || string(t.ID) == providerID) {
+			return true
+		}
+	}
+	return false
+}
+
 // templateRequest is the body Meta expects to create a template.
 func templateRequest(d template.Details) templateJSON {
 	t := templateJSON{Name: d.Name, Language: d.Language, Category: string(d.Category)}
-	if d.Header != "" {
-		// template.Details has no sample for a header variable: Meta rejects
-		// a header with {{1}} that comes without one.
-		t.Components = append(t.Components, componentJSON{Type: "HEADER", Format: "TEXT", Text: d.Header})
+	switch f := d.HeaderKind(); {
+	case f == template.HeaderText:
+		h := componentJSON{Type: "HEADER", Format: "TEXT", Text: d.Header}
+		if d.HeaderExample != "" && strings.Contains(d.Header, "{{") {
+			h.Example = &exampleJSON{HeaderText: []string{d.HeaderExample}}
+		}
+		t.Components = append(t.Components, h)
+	case f.Media():
+		// Meta's reference documents header_handle as a handle of its
+		// Resumable Upload API; Saldo keeps the example as a public https
+		// URL and sends that.
+		h := componentJSON{Type: "HEADER", Format: string(f)}
+		if d.HeaderMediaURL != "" {
+			h.Example = &exampleJSON{HeaderHandle: []string{d.HeaderMediaURL}}
+		}
+		t.Components = append(t.Components, h)
 	}
 	body := componentJSON{Type: "BODY", Text: d.Body}
 	if len(d.Examples) > 0 {
@@ -196,8 +244,17 @@ func remoteTemplate(t templateJSON) ports.RemoteTemplate {
 	for _, comp := range t.Components {
 		switch strings.ToUpper(comp.Type) {
 		case "HEADER":
-			if strings.EqualFold(comp.Format, "TEXT") || comp.Format == "" {
+			d.HeaderFormat = template.HeaderFormat(strings.ToUpper(comp.Format))
+			if d.HeaderFormat == "" {
+				d.HeaderFormat = template.HeaderText
+			}
+			if d.HeaderFormat == template.HeaderText {
 				d.Header = comp.Text
+				if comp.Example != nil && len(comp.Example.HeaderText) > 0 {
+					d.HeaderExample = comp.Example.HeaderText[0]
+				}
+			} else if comp.Example != nil && len(comp.Example.HeaderHandle) > 0 {
+				d.HeaderMediaURL = comp.Example.HeaderHandle[0]
 			}
 		case "BODY":
 			d.Body = comp.Text

@@ -22,7 +22,7 @@ func errUnconfigured() error {
 }
 
 // Send implements ports.MessagingGateway.
-func (Unconfigured) Send(context.Context, conversation.BusinessNumber, string, conversation.Content) (string, error) {
+func (Unconfigured) Send(context.Context, conversation.BusinessNumber, string, conversation.Content, string) (string, error) {
 	return "", errUnconfigured()
 }
 
@@ -42,4 +42,4 @@ func (Unconfigured) Create(context.Context, string, template.Details) (string, e
 }
 
 // Delete implements ports.TemplateCatalog.
-func (Unconfigured) Delete(context.Context, string, string) error { return errUnconfigured() }
+func (Unconfigured) Delete(context.Context, string, string, string) error { return errUnconfigured() }

@@ -161,6 +161,7 @@ type statusJSON struct {
 	Timestamp   flexString  `json:"timestamp"`
 	RecipientID flexString  `json:"recipient_id"`
 	Errors      []errorJSON `json:"errors"`
+	BizOpaque   string      `json:"biz_opaque_callback_data"`
 }
 
 type errorJSON struct {
@@ -294,7 +295,7 @@ func decodeMessages(ev *conversation.Events, raw json.RawMessage) error {
 			return fmt.Errorf("status of %s: %w", s.ID, err)
 		}
 		e := conversation.StatusEvent{
-			PhoneNumberID: phoneNumberID, WAMID: s.ID, RecipientID: string(s.RecipientID), Status: st, At: at,
+			PhoneNumberID: phoneNumberID, WAMID: s.ID, RecipientID: string(s.RecipientID), Status: st, At: at, Ref: s.BizOpaque,
 		}
 		if len(s.Errors) > 0 {
 			e.Failure = s.Errors[0].failure()

@@ -173,7 +173,7 @@ func TestDecodeSeveralEntriesAndChanges(t *testing.T) {
 				"contacts":[{"profile":{"name":"Caro"},"wa_id":"5491122223333"}],
 				"messages":[{"from":"5491122223333","id":"wamid.C","timestamp":"1763769605","type":"text","text":{"body":"tres"}}],
 				"statuses":[{"id":"wamid.OUT2","status":"DELIVERED","timestamp":"1763769606","recipient_id":"5491122223333",
-					"pricing":{"billable":true,"pricing_model":"PMP","category":"utility"}}]}},
+					"biz_opaque_callback_data":"cr:0195d3f0-0000-7000-8000-000000000001","pricing":{"billable":true,"pricing_model":"PMP","category":"utility"}}]}},
 			{"field":"message_template_status_update","value":{"event":"APPROVED","message_template_id":123,
 				"message_template_name":"saludo","message_template_language":"es_AR","reason":null}}]}]}`
 	ev, err := whatsapp.Decoder{}.Decode([]byte(body))
@@ -196,8 +196,11 @@ func TestDecodeSeveralEntriesAndChanges(t *testing.T) {
 
 	assert.Equal(t, []conversation.StatusEvent{
 		{PhoneNumberID: "PN1", WAMID: "wamid.OUT1", RecipientID: "573001111111", Status: conversation.Sent, At: unix(1763769602)},
-		{PhoneNumberID: "PN2", WAMID: "wamid.OUT2", RecipientID: "5491122223333", Status: conversation.Delivered, At: unix(1763769606)},
-	}, ev.Statuses, "unknown status words are skipped, not fatal")
+		{
+			PhoneNumberID: "PN2", WAMID: "wamid.OUT2", RecipientID: "5491122223333", Status: conversation.Delivered, At: unix(1763769606),
+			Ref: "cr:0195d3f0-0000-7000-8000-000000000001",
+		},
+	}, ev.Statuses, "unknown status words are skipped, not fatal; the sender's reference comes back")
 
 	assert.Equal(t, []conversation.TemplateStatusEvent{{
 		BusinessAccountID: "WABA2", TemplateID: "123", Name: "saludo", Language: "es_AR", Event: "APPROVED", At: unix(1763770000),

@@ -61,6 +61,15 @@ type Deps struct {
 	Insights      *application.InsightQueries
 	AISettings    *application.AISettings
 	MarkRead      *application.MarkConversationRead
+	Collections   *CollectionsDeps
+	Groups        *application.GroupQueries // contact groups and imports: owners and managers
+	ManageGroups  *application.ManageGroups
+	Import        *application.ImportCustomers
+	NewTemplate   *application.CreateTemplate // template management: owners and managers
+	DropTemplate  *application.DeleteTemplate
+	SyncTemplates *application.SyncTemplates
+	Campaigns     *CampaignDeps // campaigns and segments: owners and managers
+	Dunning       *DunningDeps  // the reminder policy, its results and runs: owners and managers
 }
 
 type console struct {
@@ -70,7 +79,8 @@ type console struct {
 
 // Register mounts the console on r.
 func Register(r *gin.Engine, d Deps) {
-	c := &console{Deps: d, pages: template.Must(template.New("").Funcs(funcs(d.Org)).ParseFS(templateFS, "templates/*.html"))}
+	c := &console{Deps: d}
+	c.pages = template.Must(template.New("").Funcs(funcs(d.Org)).Funcs(c.campaignFuncs()).ParseFS(templateFS, "templates/*.html"))
 	static, _ := fs.Sub(staticFS, "static")
 	r.StaticFS("/static", http.FS(static))
 	r.GET("/paid", c.paidPage)
@@ -87,6 +97,11 @@ func Register(r *gin.Engine, d Deps) {
 	c.inboxRoutes(g)
 	c.ledgerRoutes(g)
 	c.insightRoutes(g)
+	c.collectionRoutes(g)
+	c.groupRoutes(r, g)
+	c.templateRoutes(g)
+	c.campaignRoutes(g)
+	c.dunningRoutes(g)
 }
 
 // page is what every template gets.
@@ -98,11 +113,16 @@ type page struct {
 	Now   time.Time
 	Nav   string
 	Data  any
+
+	collections collectionsLoader // see PanelCollections
+	reminders   remindersLoader   // see CustomerReminders
 }
 
 func (c *console) page(ctx *gin.Context, nav, title string, data any) page {
 	u, s := viewer(ctx)
 	p := page{User: u, CSRF: s.CSRFToken, Title: title, Now: c.Clock.Now(), Nav: nav, Data: data, L: ES}
+	p.collections = c.collectionsLoader(ctx)
+	p.reminders = c.remindersLoader(ctx)
 	if u != nil {
 		p.L = parseLang(string(u.Language()))
 	}

@@ -18,7 +18,7 @@ import (
 
 func TestTemplatesParse(t *testing.T) {
 	t.Parallel()
-	_, err := template.New("").Funcs(funcs(application.Org{Location: time.UTC})).ParseFS(templateFS, "templates/*.html")
+	_, err := template.New("").Funcs(funcs(application.Org{Location: time.UTC})).Funcs((&console{}).campaignFuncs()).ParseFS(templateFS, "templates/*.html")
 	require.NoError(t, err)
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/saldocrm/saldo/application"
 	"github.com/saldocrm/saldo/domain/conversation"
 	"github.com/saldocrm/saldo/domain/customer"
+	"github.com/saldocrm/saldo/domain/group"
 	"github.com/saldocrm/saldo/domain/invoice"
 	"github.com/saldocrm/saldo/domain/money"
 	"github.com/saldocrm/saldo/domain/payment"
@@ -71,6 +72,7 @@ type CustomerView struct {
 	Invoices      []*invoice.Invoice
 	Payments      []*payment.Payment
 	Conversations []*conversation.Conversation
+	Groups        []*group.Group
 }
 
 func (c *console) customerPage(ctx *gin.Context) {
@@ -96,6 +98,10 @@ func (c *console) customerPage(ctx *gin.Context) {
 	}
 	convs, _, err := c.Conversations.List(rctx, ports.ConversationFilter{CustomerID: id, Page: ports.Page{Limit: 50}})
 	if err != nil {
+		c.fail(ctx, err)
+		return
+	}
+	if v.Groups, err = c.customerGroups(ctx, id); err != nil {
 		c.fail(ctx, err)
 		return
 	}

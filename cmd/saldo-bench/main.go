@@ -28,6 +28,7 @@ type options struct {
 	only         string
 	webhookFor   time.Duration
 	webhookConns int
+	campaignRate int
 }
 
 func main() {
@@ -40,9 +41,10 @@ func main() {
 	flag.IntVar(&o.batch, "batch", 1_000, "items per batch request")
 	flag.IntVar(&o.concurrency, "concurrency", 2, "batch requests in flight at once")
 	flag.IntVar(&o.summaryCalls, "summary-calls", 2_000, "customer summary requests to time")
-	flag.StringVar(&o.only, "only", "", "run only the named benchmarks (comma-separated: sync, console, webhooks)")
+	flag.StringVar(&o.only, "only", "", "run only the named benchmarks (comma-separated: sync, console, webhooks, campaign, dunning)")
 	flag.DurationVar(&o.webhookFor, "webhook-duration", 30*time.Second, "how long to push status webhooks")
 	flag.IntVar(&o.webhookConns, "webhook-connections", 32, "concurrent webhook senders")
+	flag.IntVar(&o.campaignRate, "campaign-rate", 1000, "the WhatsApp number's send limit for the campaign benchmark (messages per second)")
 	flag.Parse()
 	if o.databaseURL == "" {
 		fmt.Fprintln(os.Stderr, "saldo-bench: DATABASE_URL is required (make bench sets it)")
@@ -68,6 +70,16 @@ func run(ctx context.Context, o options) error {
 	if want("console") {
 		if err := benchConsole(ctx, o); err != nil {
 			return fmt.Errorf("console benchmark: %w", err)
+		}
+	}
+	if want("campaign") {
+		if err := benchCampaign(ctx, o); err != nil {
+			return fmt.Errorf("campaign benchmark: %w", err)
+		}
+	}
+	if want("dunning") {
+		if err := benchDunning(ctx, o); err != nil {
+			return fmt.Errorf("dunning benchmark: %w", err)
 		}
 	}
 	if want("webhooks") {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/saldocrm/saldo/application"
+	"github.com/saldocrm/saldo/domain/customer"
 	"github.com/saldocrm/saldo/domain/money"
 )
 
@@ -27,6 +28,8 @@ type config struct {
 	WhatsApp    whatsAppConfig
 	Payments    paymentsConfig
 	AI          aiConfig
+	Campaigns   campaignsConfig
+	Dunning     dunningConfig
 }
 
 // aiConfig reaches OpenAI; the owner's settings in the console decide
@@ -67,6 +70,7 @@ type whatsAppConfig struct {
 	VerifyToken       string
 	DisplayPhone      string
 	DisplayName       string
+	OptOut            application.OptOutKeywords // WHATSAPP_OPT_OUT_KEYWORDS, WHATSAPP_OPT_IN_KEYWORDS
 }
 
 func env(name, def string) string {
@@ -98,8 +102,15 @@ func loadConfig(needDB bool) (config, error) {
 		VerifyToken:       env("WHATSAPP_VERIFY_TOKEN", ""),
 		DisplayPhone:      env("WHATSAPP_DISPLAY_PHONE", ""),
 		DisplayName:       env("WHATSAPP_DISPLAY_NAME", "Cobranzas"),
+		OptOut: application.OptOutKeywords{
+			OptOut: customer.SplitKeywords(env("WHATSAPP_OPT_OUT_KEYWORDS", strings.Join(customer.DefaultOptOutKeywords, ","))),
+			OptIn:  customer.SplitKeywords(env("WHATSAPP_OPT_IN_KEYWORDS", strings.Join(customer.DefaultOptInKeywords, ","))),
+		},
 	}
-	var problems []error
+	campaigns, problems := loadCampaignsConfig()
+	c.Campaigns = campaigns
+	dunningCfg, dunningProblems := loadDunningConfig()
+	c.Dunning, problems = dunningCfg, append(problems, dunningProblems...)
 	lifetime, err := time.ParseDuration(env("PAYMENT_LINK_LIFETIME", "24h"))
 	if err != nil || lifetime < 30*time.Minute || lifetime > 24*time.Hour {
 		problems = append(problems, errors.New("PAYMENT_LINK_LIFETIME must be a duration from 30m to 24h (Stripe's limits)"))

@@ -269,11 +269,14 @@ func TestHealthAndDocs(t *testing.T) {
 		"/api/v1/customers": {"get"}, "/api/v1/customers/{id}": {"get"}, "/api/v1/invoices": {"get"},
 		"/api/v1/invoices/{id}": {"get"}, "/api/v1/payments": {"post", "get"}, "/api/v1/payments/{id}": {"get"},
 		"/api/v1/customers/{id}/summary": {"get"}, "/api/v1/reports/aging": {"get"}, "/healthz": {"get"}, "/readyz": {"get"},
+		"/api/v1/campaigns": {"get", "post"}, "/api/v1/campaigns/{id}/recipients.csv": {"get"}, "/api/v1/segments": {"get", "post"},
+		"/api/v1/templates": {"get", "post"}, "/api/v1/groups": {"get", "post"}, "/api/v1/dunning/policy": {"get", "put"},
 	} {
 		for _, m := range methods {
 			assert.Contains(t, spec.Paths[path], m, "%s %s is documented", m, path)
 		}
 	}
+	assert.Contains(t, string(doc.body), "{{1}}", "template variables are shown as WhatsApp writes them")
 	ui := s.do(http.MethodGet, "/swagger/index.html", "", nil)
 	assert.Equal(t, http.StatusOK, ui.status)
 }

@@ -150,6 +150,12 @@ func seed(ctx context.Context, cfg config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := seedUnreachable(ctx, a, today, out); err != nil {
+		return err
+	}
+	if err := seedDunning(ctx, a, today, out); err != nil {
+		return err
+	}
 	fmt.Fprintln(out, "Demo customers to write as from the WhatsApp simulator:")
 	for _, i := range []int{0, len(demoNames[0]), len(demoNames[0]) + len(demoNames[1])} {
 		fmt.Fprintf(out, "  %-32s %s\n", customers[i].Name, customers[i].Phone)

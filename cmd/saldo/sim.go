@@ -30,6 +30,14 @@ func simulate(ctx context.Context, cfg config) error {
 	if err != nil || rate < 0 || rate > 1 {
 		return fmt.Errorf("SIM_FAILURE_RATE must be a number from 0 to 1")
 	}
+	throughput, err := strconv.Atoi(env("SIM_THROUGHPUT", "80"))
+	if err != nil || throughput < 0 {
+		return fmt.Errorf("SIM_THROUGHPUT must be messages per second (0: no limit)")
+	}
+	batch, err := time.ParseDuration(env("SIM_STATUS_BATCH", "0s"))
+	if err != nil {
+		return fmt.Errorf("SIM_STATUS_BATCH: %w", err)
+	}
 	var failing []string
 	for _, n := range strings.Split(env("SIM_FAILING_NUMBERS", ""), ",") {
 		if n = strings.TrimPrefix(strings.TrimSpace(n), "+"); n != "" {
@@ -50,6 +58,8 @@ func simulate(ctx context.Context, cfg config) error {
 		FailingNumbers:      failing,
 		TemplateReviewDelay: review,
 		ReadReceipts:        env("SIM_READ_RECEIPTS", "true") != "false",
+		Throughput:          throughput,
+		StatusBatch:         batch,
 		Log:                 cfg.logger(),
 	})
 	if err != nil {

@@ -76,6 +76,10 @@ type app struct {
 	analyze       *application.AnalyzeConversation
 	provider      ports.PaymentLinkProvider
 	reconcile     *application.ReconcilePayment
+	imports       *application.ImportCustomers
+
+	campaigns *campaignParts
+	dunning   *dunningParts
 
 	sweepEvery time.Duration // how often stored but unprocessed webhooks are looked for
 	sweepGrace time.Duration // how old they must be to be handed over again
@@ -124,6 +128,8 @@ func newApp(ctx context.Context, cfg config, clk ports.Clock) (*app, error) {
 	a.sendMessage = application.NewSendMessage(a.uow, a.queue, clk, log)
 	a.deliver = application.NewDeliverMessage(a.messages, a.conversations, a.numbers, a.gateway, a.uow, clk)
 	a.processHook = application.NewProcessWhatsAppWebhook(a.decoder, a.inbox, a.numbers, postgres.NewCustomerFinder(db), a.uow, clk, log)
+	a.processHook.SetOptOutKeywords(cfg.WhatsApp.OptOut)
+	a.imports = application.NewImportCustomers(a.uow, postgres.NewImportRepository(db), a.queue, clk, log)
 	a.syncTemplates = application.NewSyncTemplates(a.gateway, a.numbers, a.uow, clk)
 	// Changes the worker applies reach every web process's live streams.
 	publish := func(ctx context.Context, c application.Change) {
@@ -148,6 +154,10 @@ func newApp(ctx context.Context, cfg config, clk ports.Clock) (*app, error) {
 	if err := a.wireAI(cfg, clk); err != nil {
 		return nil, err
 	}
+	if err := a.wireCampaigns(); err != nil {
+		return nil, err
+	}
+	a.wireDunning()
 	a.processHook.OnChange(func(ctx context.Context, c application.Change) {
 		publish(ctx, c)
 		if c.Kind == "message" { // a few minutes after the customer's last burst of messages
@@ -171,6 +181,7 @@ func newApp(ctx context.Context, cfg config, clk ports.Clock) (*app, error) {
 
 func (a *app) close() {
 	_ = a.events.Close()
+	_ = a.campaigns.limiter.Close()
 	_ = a.queue.Close()
 	_ = a.redis.Close()
 	if sqlDB, err := a.db.DB(); err == nil {
@@ -226,6 +237,8 @@ func (a *app) router() http.Handler {
 	lookups := application.NewLookups(a.customers, a.invoices, a.payments)
 	listInvoices := application.NewListInvoices(a.invoices, a.clock, org)
 	aging := application.NewAgingReport(reports, a.clock, org)
+	createTemplate := application.NewCreateTemplate(a.gateway, a.numbers, a.templates, a.clock)
+	deleteTemplate := application.NewDeleteTemplate(a.gateway, a.numbers, a.templates)
 	manage := application.NewManageConversation(a.uow, a.customers, a.users, a.clock)
 	manage.OnClose(func(ctx context.Context, id uuid.UUID) {
 		if err := a.analyze.Schedule(ctx, id, 0); err != nil {
@@ -233,8 +246,11 @@ func (a *app) router() http.Handler {
 		}
 	})
 	insightQueries := application.NewInsightQueries(a.insights, a.clock)
+	manageGroups := application.NewManageGroups(a.uow, a.clock)
+	groupQueries := application.NewGroupQueries(postgres.NewGroupRepository(a.db))
 	createLink := application.NewCreatePaymentLink(a.customers, a.invoices, a.links, a.provider, a.clock, org, a.cfg.Payments.LinkLifetime)
 	linkQueries := application.NewPaymentLinkQueries(a.links)
+	collections := a.collections()
 	return api.NewRouter(api.Deps{
 		Log: a.log, Clock: a.clock, Org: org,
 		SyncCustomers: a.syncCustomers,
@@ -252,18 +268,29 @@ func (a *app) router() http.Handler {
 			"redis":    a.redis,
 		},
 		WhatsApp: api.WhatsAppDeps{
-			Verify:        func(body []byte, signature string) bool { return whatsapp.VerifySignature(body, signature, secret) },
-			VerifyToken:   a.cfg.WhatsApp.VerifyToken,
-			Receive:       application.NewReceiveWhatsAppWebhook(a.decoder, a.inbox, a.queue, a.clock, a.log),
-			Queries:       application.NewConversationQueries(a.conversations, a.messages),
-			Send:          a.sendMessage,
-			Start:         application.NewStartConversation(a.sendMessage, finder, a.numbers),
-			Manage:        manage,
-			SyncTemplates: a.syncTemplates,
-			ListTemplates: application.NewListTemplates(a.templates),
+			Verify:      func(body []byte, signature string) bool { return whatsapp.VerifySignature(body, signature, secret) },
+			VerifyToken: a.cfg.WhatsApp.VerifyToken,
+			Receive:     application.NewReceiveWhatsAppWebhook(a.decoder, a.inbox, a.queue, a.clock, a.log),
+			Queries:     application.NewConversationQueries(a.conversations, a.messages),
+			Send:        a.sendMessage,
+			Start:       application.NewStartConversation(a.sendMessage, finder, a.numbers),
+			Manage:      manage,
+		},
+		Templates: api.TemplateDeps{
+			List:   application.NewListTemplates(a.templates),
+			Sync:   a.syncTemplates,
+			Create: createTemplate,
+			Delete: deleteTemplate,
 		},
 		Insights: api.InsightDeps{Analyze: a.analyze, Queries: insightQueries},
-		Payments: api.PaymentDeps{Create: createLink, Queries: linkQueries, Reconcile: a.reconcile, Provider: a.provider},
+		Collections: api.CollectionsDeps{
+			RecordPromise: collections.RecordPromise, CancelPromise: collections.CancelPromise, Promises: collections.Promises,
+			OpenDispute: collections.OpenDispute, ResolveDispute: collections.ResolveDispute, SetOptOut: collections.SetOptOut,
+		},
+		Groups:    api.GroupDeps{Manage: manageGroups, Queries: groupQueries, Import: a.imports},
+		Campaigns: a.campaignAPI(),
+		Dunning:   api.DunningDeps{Policies: a.dunning.policies, Plan: a.dunning.plan, Queries: a.dunning.queries},
+		Payments:  api.PaymentDeps{Create: createLink, Queries: linkQueries, Reconcile: a.reconcile, Provider: a.provider},
 		Console: &console.Deps{
 			Log: a.log, Clock: a.clock, Org: org, SecureCookie: strings.HasPrefix(a.cfg.BaseURL, "https://"),
 			SignIn:        application.NewSignIn(a.users, a.sessions, a.hasher, a.clock),
@@ -290,6 +317,15 @@ func (a *app) router() http.Handler {
 			Analyze:       a.analyze,
 			Insights:      insightQueries,
 			AISettings:    a.aiSettings,
+			Groups:        groupQueries,
+			ManageGroups:  manageGroups,
+			Import:        a.imports,
+			Collections:   collections,
+			NewTemplate:   createTemplate,
+			DropTemplate:  deleteTemplate,
+			SyncTemplates: a.syncTemplates,
+			Campaigns:     a.campaignConsole(),
+			Dunning:       &console.DunningDeps{Policies: a.dunning.policies, Plan: a.dunning.plan, Queries: a.dunning.queries},
 			MarkRead:      application.NewMarkConversationRead(manage, a.conversations, a.messages, a.numbers, a.gateway, a.log),
 			Publish: func(ctx context.Context, e ports.Event) {
 				if err := a.events.Publish(ctx, e); err != nil {
@@ -308,14 +344,29 @@ func (a *app) worker(ctx context.Context) error {
 	}
 	srv := queue.NewServer(redisOpt, a.cfg.Concurrency, a.log)
 	mux := queue.NewMux()
-	queue.Register(mux, queue.Handlers{Deliver: a.deliver, ProcessWebhook: a.processHook, Analyze: a.analyze, Inbox: a.inbox, Clock: a.clock, Log: a.log})
+	queue.Register(mux, queue.Handlers{Deliver: a.deliver, ProcessWebhook: a.processHook, Analyze: a.analyze, Import: a.imports, Inbox: a.inbox, Clock: a.clock, Log: a.log})
+	queue.RegisterCampaigns(mux, queue.CampaignHandlers{Start: a.campaigns.start, Dispatch: a.campaigns.dispatch})
+	queue.RegisterDunning(mux, a.dunning.plan)
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	a.log.InfoContext(ctx, "worker started", slog.Int("concurrency", a.cfg.Concurrency))
 	relay := application.NewRelayOutbox(a.uow, a.queue, a.clock)
 	sweep := application.NewSweepWebhooks(a.inbox, a.queue, a.clock)
+	sweep.Apply(a.processHook.Handle)
 	g, ctx := errgroup.WithContext(ctx)
+	a.campaignSweeper(ctx, g)
+	a.dunningPlanner(ctx, g)
+	promises := postgres.NewPromiseRepository(a.db)
+	evaluatePromises := application.NewEvaluatePromises(promises, promises, a.clock, a.cfg.Org, a.log)
+	g.Go(func() error {
+		// Promises are kept once paid, broken the day after their date.
+		queue.Every(ctx, 15*time.Minute, "promises to pay", a.log, func(ctx context.Context) error {
+			_, err := evaluatePromises.Handle(ctx)
+			return err
+		})
+		return nil
+	})
 	g.Go(func() error {
 		queue.Every(ctx, 250*time.Millisecond, "outbox relay", a.log, func(ctx context.Context) error {
 			_, err := relay.Handle(ctx)
@@ -395,4 +446,20 @@ func serve(ctx context.Context, cfg config, web, worker bool) error {
 		g.Go(func() error { return a.worker(ctx) })
 	}
 	return g.Wait()
+}
+
+// collections wires the collections acts: promises to pay, invoice disputes
+// and WhatsApp opt-out.
+func (a *app) collections() *console.CollectionsDeps {
+	promises := postgres.NewPromiseRepository(a.db)
+	disputes := postgres.NewDisputeRepository(a.db)
+	return &console.CollectionsDeps{
+		RecordPromise:  application.NewRecordPromise(promises, a.customers, a.clock, a.cfg.Org),
+		CancelPromise:  application.NewCancelPromise(promises, a.clock),
+		Promises:       application.NewPromiseQueries(promises),
+		Disputes:       application.NewDisputeQueries(disputes),
+		OpenDispute:    application.NewOpenDispute(disputes, a.invoices, a.clock),
+		ResolveDispute: application.NewResolveDispute(disputes, a.clock),
+		SetOptOut:      application.NewSetWhatsAppOptOut(a.uow, a.clock),
+	}
 }

@@ -18,6 +18,7 @@ type StatusEvent struct {
 	Status        DeliveryStatus
 	At            time.Time
 	Failure       *Failure
+	Ref           string // the sender's reference (biz_opaque_callback_data), if it gave one
 }
 
 // TemplateStatusEvent is the outcome of a template review, or a later change.

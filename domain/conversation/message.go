@@ -56,6 +56,19 @@ type Failure struct {
 	Detail string
 }
 
+// RetryableCode reports whether a WhatsApp failure with Meta's error code
+// may pass if the send is tried again later: throughput and pair rate limits
+// (130429, 131056), temporary unavailability (131057, 131016, 1, 2) and the
+// generic "something went wrong" (131000). Undeliverable numbers, a closed
+// window, template, payment, account and policy errors do not pass.
+func RetryableCode(code int) bool {
+	switch code {
+	case 130429, 131056, 131057, 131016, 131000, 1, 2:
+		return true
+	}
+	return false
+}
+
 // Message is one message of a conversation.
 type Message struct {
 	id             uuid.UUID
@@ -67,6 +80,7 @@ type Message struct {
 	status         DeliveryStatus
 	failure        *Failure
 	authorID       uuid.UUID // the agent who sent or wrote it; Nil for the customer, the API or the system
+	campaignID     uuid.UUID // the campaign an inbound message answers
 	sentAt         time.Time // when WhatsApp says the customer sent it (inbound) or accepted it (outbound)
 	deliveredAt    time.Time
 	readAt         time.Time
@@ -186,7 +200,7 @@ func (m *Message) UpdatedAt() time.Time { return m.updatedAt }
 
 // MessageRecord is a stored message, for adapters to rebuild it.
 type MessageRecord struct {
-	ID, ConversationID, AuthorID                      uuid.UUID
+	ID, ConversationID, AuthorID, CampaignID          uuid.UUID
 	WAMID, ContextWAMID                               string
 	Direction                                         Direction
 	Content                                           Content
@@ -201,5 +215,16 @@ func UnmarshalMessageFromDatabase(r MessageRecord) *Message {
 		id: r.ID, conversationID: r.ConversationID, wamid: r.WAMID, direction: r.Direction, content: r.Content,
 		contextWAMID: r.ContextWAMID, status: r.Status, failure: r.Failure, authorID: r.AuthorID,
 		sentAt: r.SentAt, deliveredAt: r.DeliveredAt, readAt: r.ReadAt, createdAt: r.CreatedAt, updatedAt: r.UpdatedAt,
+		campaignID: r.CampaignID,
 	}
 }
+
+// AnswersCampaign links a customer's message to the campaign it answers.
+func (m *Message) AnswersCampaign(id uuid.UUID) {
+	if m.direction == Inbound {
+		m.campaignID = id
+	}
+}
+
+// CampaignID returns the campaign a customer's message answers, or uuid.Nil.
+func (m *Message) CampaignID() uuid.UUID { return m.campaignID }

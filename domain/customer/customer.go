@@ -129,6 +129,9 @@ func (d Details) validate() (validDetails, error) {
 	return v, nil
 }
 
+// NormalizeTags lowercases, trims, deduplicates and sorts tags, as customers store them.
+func NormalizeTags(in []string) ([]string, error) { return normalizeTags(in) }
+
 func normalizeTags(in []string) ([]string, error) {
 	out := make([]string, 0, len(in))
 	for _, t := range in {
@@ -225,6 +228,23 @@ func (c *Customer) Metadata() json.RawMessage { return c.metadata }
 
 // OptedOut reports whether the customer asked not to be messaged on WhatsApp.
 func (c *Customer) OptedOut() bool { return c.optedOut }
+
+// OptOut records that the customer asked not to be messaged on WhatsApp:
+// no campaign and no reminder reaches them. It reports whether anything
+// changed (opting out twice changes nothing).
+func (c *Customer) OptOut(now time.Time) bool { return c.setOptOut(true, now) }
+
+// OptIn records that the customer wants WhatsApp messages again. It reports
+// whether anything changed.
+func (c *Customer) OptIn(now time.Time) bool { return c.setOptOut(false, now) }
+
+func (c *Customer) setOptOut(out bool, now time.Time) bool {
+	if c.optedOut == out {
+		return false
+	}
+	c.optedOut, c.updatedAt = out, now
+	return true
+}
 
 // CreatedAt returns when Saldo first saw the customer.
 func (c *Customer) CreatedAt() time.Time { return c.createdAt }

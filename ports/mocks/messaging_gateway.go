@@ -70,9 +70,9 @@ func (_c *MessagingGateway_MarkRead_Call) RunAndReturn(run func(context.Context,
 	return _c
 }
 
-// Send provides a mock function with given fields: ctx, from, waID, content
-func (_m *MessagingGateway) Send(ctx context.Context, from conversation.BusinessNumber, waID string, content conversation.Content) (string, error) {
-	ret := _m.Called(ctx, from, waID, content)
+// Send provides a mock function with given fields: ctx, from, waID, content, ref
+func (_m *MessagingGateway) Send(ctx context.Context, from conversation.BusinessNumber, waID string, content conversation.Content, ref string) (string, error) {
+	ret := _m.Called(ctx, from, waID, content, ref)
 
 	if len(ret) == 0 {
 		panic("no return value specified for Send")
@@ -80,17 +80,17 @@ func (_m *MessagingGateway) Send(ctx context.Context, from conversation.Business
 
 	var r0 string
 	var r1 error
-	if rf, ok := ret.Get(0).(func(context.Context, conversation.BusinessNumber, string, conversation.Content) (string, error)); ok {
-		return rf(ctx, from, waID, content)
+	if rf, ok := ret.Get(0).(func(context.Context, conversation.BusinessNumber, string, conversation.Content, string) (string, error)); ok {
+		return rf(ctx, from, waID, content, ref)
 	}
-	if rf, ok := ret.Get(0).(func(context.Context, conversation.BusinessNumber, string, conversation.Content) string); ok {
-		r0 = rf(ctx, from, waID, content)
+	if rf, ok := ret.Get(0).(func(context.Context, conversation.BusinessNumber, string, conversation.Content, string) string); ok {
+		r0 = rf(ctx, from, waID, content, ref)
 	} else {
 		r0 = ret.Get(0).(string)
 	}
 
-	if rf, ok := ret.Get(1).(func(context.Context, conversation.BusinessNumber, string, conversation.Content) error); ok {
-		r1 = rf(ctx, from, waID, content)
+	if rf, ok := ret.Get(1).(func(context.Context, conversation.BusinessNumber, string, conversation.Content, string) error); ok {
+		r1 = rf(ctx, from, waID, content, ref)
 	} else {
 		r1 = ret.Error(1)
 	}
@@ -108,13 +108,14 @@ type MessagingGateway_Send_Call struct {
 //   - from conversation.BusinessNumber
 //   - waID string
 //   - content conversation.Content
-func (_e *MessagingGateway_Expecter) Send(ctx interface{}, from interface{}, waID interface{}, content interface{}) *MessagingGateway_Send_Call {
-	return &MessagingGateway_Send_Call{Call: _e.mock.On("Send", ctx, from, waID, content)}
+//   - ref string
+func (_e *MessagingGateway_Expecter) Send(ctx interface{}, from interface{}, waID interface{}, content interface{}, ref interface{}) *MessagingGateway_Send_Call {
+	return &MessagingGateway_Send_Call{Call: _e.mock.On("Send", ctx, from, waID, content, ref)}
 }
 
-func (_c *MessagingGateway_Send_Call) Run(run func(ctx context.Context, from conversation.BusinessNumber, waID string, content conversation.Content)) *MessagingGateway_Send_Call {
+func (_c *MessagingGateway_Send_Call) Run(run func(ctx context.Context, from conversation.BusinessNumber, waID string, content conversation.Content, ref string)) *MessagingGateway_Send_Call {
 	_c.Call.Run(func(args mock.Arguments) {
-		run(args[0].(context.Context), args[1].(conversation.BusinessNumber), args[2].(string), args[3].(conversation.Content))
+		run(args[0].(context.Context), args[1].(conversation.BusinessNumber), args[2].(string), args[3].(conversation.Content), args[4].(string))
 	})
 	return _c
 }
@@ -124,7 +125,7 @@ func (_c *MessagingGateway_Send_Call) Return(wamid string, err error) *Messaging
 	return _c
 }
 
-func (_c *MessagingGateway_Send_Call) RunAndReturn(run func(context.Context, conversation.BusinessNumber, string, conversation.Content) (string, error)) *MessagingGateway_Send_Call {
+func (_c *MessagingGateway_Send_Call) RunAndReturn(run func(context.Context, conversation.BusinessNumber, string, conversation.Content, string) (string, error)) *MessagingGateway_Send_Call {
 	_c.Call.Return(run)
 	return _c
 }

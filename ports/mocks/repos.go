@@ -20,6 +20,53 @@ func (_m *Repos) EXPECT() *Repos_Expecter {
 	return &Repos_Expecter{mock: &_m.Mock}
 }
 
+// Campaigns provides a mock function with no fields
+func (_m *Repos) Campaigns() ports.CampaignRepository {
+	ret := _m.Called()
+
+	if len(ret) == 0 {
+		panic("no return value specified for Campaigns")
+	}
+
+	var r0 ports.CampaignRepository
+	if rf, ok := ret.Get(0).(func() ports.CampaignRepository); ok {
+		r0 = rf()
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).(ports.CampaignRepository)
+		}
+	}
+
+	return r0
+}
+
+// Repos_Campaigns_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'Campaigns'
+type Repos_Campaigns_Call struct {
+	*mock.Call
+}
+
+// Campaigns is a helper method to define mock.On call
+func (_e *Repos_Expecter) Campaigns() *Repos_Campaigns_Call {
+	return &Repos_Campaigns_Call{Call: _e.mock.On("Campaigns")}
+}
+
+func (_c *Repos_Campaigns_Call) Run(run func()) *Repos_Campaigns_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run()
+	})
+	return _c
+}
+
+func (_c *Repos_Campaigns_Call) Return(_a0 ports.CampaignRepository) *Repos_Campaigns_Call {
+	_c.Call.Return(_a0)
+	return _c
+}
+
+func (_c *Repos_Campaigns_Call) RunAndReturn(run func() ports.CampaignRepository) *Repos_Campaigns_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
 // Conversations provides a mock function with no fields
 func (_m *Repos) Conversations() ports.ConversationRepository {
 	ret := _m.Called()
@@ -110,6 +157,100 @@ func (_c *Repos_Customers_Call) Return(_a0 ports.CustomerRepository) *Repos_Cust
 }
 
 func (_c *Repos_Customers_Call) RunAndReturn(run func() ports.CustomerRepository) *Repos_Customers_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
+// Groups provides a mock function with no fields
+func (_m *Repos) Groups() ports.GroupRepository {
+	ret := _m.Called()
+
+	if len(ret) == 0 {
+		panic("no return value specified for Groups")
+	}
+
+	var r0 ports.GroupRepository
+	if rf, ok := ret.Get(0).(func() ports.GroupRepository); ok {
+		r0 = rf()
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).(ports.GroupRepository)
+		}
+	}
+
+	return r0
+}
+
+// Repos_Groups_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'Groups'
+type Repos_Groups_Call struct {
+	*mock.Call
+}
+
+// Groups is a helper method to define mock.On call
+func (_e *Repos_Expecter) Groups() *Repos_Groups_Call {
+	return &Repos_Groups_Call{Call: _e.mock.On("Groups")}
+}
+
+func (_c *Repos_Groups_Call) Run(run func()) *Repos_Groups_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run()
+	})
+	return _c
+}
+
+func (_c *Repos_Groups_Call) Return(_a0 ports.GroupRepository) *Repos_Groups_Call {
+	_c.Call.Return(_a0)
+	return _c
+}
+
+func (_c *Repos_Groups_Call) RunAndReturn(run func() ports.GroupRepository) *Repos_Groups_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
+// Imports provides a mock function with no fields
+func (_m *Repos) Imports() ports.ImportRepository {
+	ret := _m.Called()
+
+	if len(ret) == 0 {
+		panic("no return value specified for Imports")
+	}
+
+	var r0 ports.ImportRepository
+	if rf, ok := ret.Get(0).(func() ports.ImportRepository); ok {
+		r0 = rf()
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).(ports.ImportRepository)
+		}
+	}
+
+	return r0
+}
+
+// Repos_Imports_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'Imports'
+type Repos_Imports_Call struct {
+	*mock.Call
+}
+
+// Imports is a helper method to define mock.On call
+func (_e *Repos_Expecter) Imports() *Repos_Imports_Call {
+	return &Repos_Imports_Call{Call: _e.mock.On("Imports")}
+}
+
+func (_c *Repos_Imports_Call) Run(run func()) *Repos_Imports_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run()
+	})
+	return _c
+}
+
+func (_c *Repos_Imports_Call) Return(_a0 ports.ImportRepository) *Repos_Imports_Call {
+	_c.Call.Return(_a0)
+	return _c
+}
+
+func (_c *Repos_Imports_Call) RunAndReturn(run func() ports.ImportRepository) *Repos_Imports_Call {
 	_c.Call.Return(run)
 	return _c
 }
@@ -345,6 +486,53 @@ func (_c *Repos_Payments_Call) Return(_a0 ports.PaymentRepository) *Repos_Paymen
 }
 
 func (_c *Repos_Payments_Call) RunAndReturn(run func() ports.PaymentRepository) *Repos_Payments_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
+// Recipients provides a mock function with no fields
+func (_m *Repos) Recipients() ports.RecipientRepository {
+	ret := _m.Called()
+
+	if len(ret) == 0 {
+		panic("no return value specified for Recipients")
+	}
+
+	var r0 ports.RecipientRepository
+	if rf, ok := ret.Get(0).(func() ports.RecipientRepository); ok {
+		r0 = rf()
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).(ports.RecipientRepository)
+		}
+	}
+
+	return r0
+}
+
+// Repos_Recipients_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'Recipients'
+type Repos_Recipients_Call struct {
+	*mock.Call
+}
+
+// Recipients is a helper method to define mock.On call
+func (_e *Repos_Expecter) Recipients() *Repos_Recipients_Call {
+	return &Repos_Recipients_Call{Call: _e.mock.On("Recipients")}
+}
+
+func (_c *Repos_Recipients_Call) Run(run func()) *Repos_Recipients_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run()
+	})
+	return _c
+}
+
+func (_c *Repos_Recipients_Call) Return(_a0 ports.RecipientRepository) *Repos_Recipients_Call {
+	_c.Call.Return(_a0)
+	return _c
+}
+
+func (_c *Repos_Recipients_Call) RunAndReturn(run func() ports.RecipientRepository) *Repos_Recipients_Call {
 	_c.Call.Return(run)
 	return _c
 }

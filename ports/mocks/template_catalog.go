@@ -82,17 +82,17 @@ func (_c *TemplateCatalog_Create_Call) RunAndReturn(run func(context.Context, st
 	return _c
 }
 
-// Delete provides a mock function with given fields: ctx, businessAccountID, name
-func (_m *TemplateCatalog) Delete(ctx context.Context, businessAccountID string, name string) error {
-	ret := _m.Called(ctx, businessAccountID, name)
+// Delete provides a mock function with given fields: ctx, businessAccountID, name, providerID
+func (_m *TemplateCatalog) Delete(ctx context.Context, businessAccountID string, name string, providerID string) error {
+	ret := _m.Called(ctx, businessAccountID, name, providerID)
 
 	if len(ret) == 0 {
 		panic("no return value specified for Delete")
 	}
 
 	var r0 error
-	if rf, ok := ret.Get(0).(func(context.Context, string, string) error); ok {
-		r0 = rf(ctx, businessAccountID, name)
+	if rf, ok := ret.Get(0).(func(context.Context, string, string, string) error); ok {
+		r0 = rf(ctx, businessAccountID, name, providerID)
 	} else {
 		r0 = ret.Error(0)
 	}
@@ -109,13 +109,14 @@ type TemplateCatalog_Delete_Call struct {
 //   - ctx context.Context
 //   - businessAccountID string
 //   - name string
-func (_e *TemplateCatalog_Expecter) Delete(ctx interface{}, businessAccountID interface{}, name interface{}) *TemplateCatalog_Delete_Call {
-	return &TemplateCatalog_Delete_Call{Call: _e.mock.On("Delete", ctx, businessAccountID, name)}
+//   - providerID string
+func (_e *TemplateCatalog_Expecter) Delete(ctx interface{}, businessAccountID interface{}, name interface{}, providerID interface{}) *TemplateCatalog_Delete_Call {
+	return &TemplateCatalog_Delete_Call{Call: _e.mock.On("Delete", ctx, businessAccountID, name, providerID)}
 }
 
-func (_c *TemplateCatalog_Delete_Call) Run(run func(ctx context.Context, businessAccountID string, name string)) *TemplateCatalog_Delete_Call {
+func (_c *TemplateCatalog_Delete_Call) Run(run func(ctx context.Context, businessAccountID string, name string, providerID string)) *TemplateCatalog_Delete_Call {
 	_c.Call.Run(func(args mock.Arguments) {
-		run(args[0].(context.Context), args[1].(string), args[2].(string))
+		run(args[0].(context.Context), args[1].(string), args[2].(string), args[3].(string))
 	})
 	return _c
 }
@@ -125,7 +126,7 @@ func (_c *TemplateCatalog_Delete_Call) Return(_a0 error) *TemplateCatalog_Delete
 	return _c
 }
 
-func (_c *TemplateCatalog_Delete_Call) RunAndReturn(run func(context.Context, string, string) error) *TemplateCatalog_Delete_Call {
+func (_c *TemplateCatalog_Delete_Call) RunAndReturn(run func(context.Context, string, string, string) error) *TemplateCatalog_Delete_Call {
 	_c.Call.Return(run)
 	return _c
 }

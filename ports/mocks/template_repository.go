@@ -23,6 +23,54 @@ func (_m *TemplateRepository) EXPECT() *TemplateRepository_Expecter {
 	return &TemplateRepository_Expecter{mock: &_m.Mock}
 }
 
+// Delete provides a mock function with given fields: ctx, name, language
+func (_m *TemplateRepository) Delete(ctx context.Context, name string, language string) error {
+	ret := _m.Called(ctx, name, language)
+
+	if len(ret) == 0 {
+		panic("no return value specified for Delete")
+	}
+
+	var r0 error
+	if rf, ok := ret.Get(0).(func(context.Context, string, string) error); ok {
+		r0 = rf(ctx, name, language)
+	} else {
+		r0 = ret.Error(0)
+	}
+
+	return r0
+}
+
+// TemplateRepository_Delete_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'Delete'
+type TemplateRepository_Delete_Call struct {
+	*mock.Call
+}
+
+// Delete is a helper method to define mock.On call
+//   - ctx context.Context
+//   - name string
+//   - language string
+func (_e *TemplateRepository_Expecter) Delete(ctx interface{}, name interface{}, language interface{}) *TemplateRepository_Delete_Call {
+	return &TemplateRepository_Delete_Call{Call: _e.mock.On("Delete", ctx, name, language)}
+}
+
+func (_c *TemplateRepository_Delete_Call) Run(run func(ctx context.Context, name string, language string)) *TemplateRepository_Delete_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run(args[0].(context.Context), args[1].(string), args[2].(string))
+	})
+	return _c
+}
+
+func (_c *TemplateRepository_Delete_Call) Return(_a0 error) *TemplateRepository_Delete_Call {
+	_c.Call.Return(_a0)
+	return _c
+}
+
+func (_c *TemplateRepository_Delete_Call) RunAndReturn(run func(context.Context, string, string) error) *TemplateRepository_Delete_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
 // Get provides a mock function with given fields: ctx, name, language
 func (_m *TemplateRepository) Get(ctx context.Context, name string, language string) (*template.Template, error) {
 	ret := _m.Called(ctx, name, language)

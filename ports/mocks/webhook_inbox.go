@@ -180,6 +180,62 @@ func (_c *WebhookInbox_MarkProcessed_Call) RunAndReturn(run func(context.Context
 	return _c
 }
 
+// OldestWaiting provides a mock function with given fields: ctx
+func (_m *WebhookInbox) OldestWaiting(ctx context.Context) (time.Time, error) {
+	ret := _m.Called(ctx)
+
+	if len(ret) == 0 {
+		panic("no return value specified for OldestWaiting")
+	}
+
+	var r0 time.Time
+	var r1 error
+	if rf, ok := ret.Get(0).(func(context.Context) (time.Time, error)); ok {
+		return rf(ctx)
+	}
+	if rf, ok := ret.Get(0).(func(context.Context) time.Time); ok {
+		r0 = rf(ctx)
+	} else {
+		r0 = ret.Get(0).(time.Time)
+	}
+
+	if rf, ok := ret.Get(1).(func(context.Context) error); ok {
+		r1 = rf(ctx)
+	} else {
+		r1 = ret.Error(1)
+	}
+
+	return r0, r1
+}
+
+// WebhookInbox_OldestWaiting_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'OldestWaiting'
+type WebhookInbox_OldestWaiting_Call struct {
+	*mock.Call
+}
+
+// OldestWaiting is a helper method to define mock.On call
+//   - ctx context.Context
+func (_e *WebhookInbox_Expecter) OldestWaiting(ctx interface{}) *WebhookInbox_OldestWaiting_Call {
+	return &WebhookInbox_OldestWaiting_Call{Call: _e.mock.On("OldestWaiting", ctx)}
+}
+
+func (_c *WebhookInbox_OldestWaiting_Call) Run(run func(ctx context.Context)) *WebhookInbox_OldestWaiting_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run(args[0].(context.Context))
+	})
+	return _c
+}
+
+func (_c *WebhookInbox_OldestWaiting_Call) Return(_a0 time.Time, _a1 error) *WebhookInbox_OldestWaiting_Call {
+	_c.Call.Return(_a0, _a1)
+	return _c
+}
+
+func (_c *WebhookInbox_OldestWaiting_Call) RunAndReturn(run func(context.Context) (time.Time, error)) *WebhookInbox_OldestWaiting_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
 // Pending provides a mock function with given fields: ctx, before, limit
 func (_m *WebhookInbox) Pending(ctx context.Context, before time.Time, limit int) ([]uuid.UUID, error) {
 	ret := _m.Called(ctx, before, limit)

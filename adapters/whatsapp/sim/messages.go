@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -173,6 +174,10 @@ func (s *Simulator) send(w http.ResponseWriter, r *http.Request, body []byte, ke
 
 	s.mu.Lock()
 	now := s.nowLocked()
+	if !s.allowLocked(time.Now()) {
+		s.mu.Unlock()
+		return waError(130429, "Rate limit hit", "Cloud API message throughput has been reached.")
+	}
 	open := s.windowOpenLocked(waID, now)
 	var fail *failure
 	switch {
@@ -193,6 +198,7 @@ func (s *Simulator) send(w http.ResponseWriter, r *http.Request, body []byte, ke
 	out.Category = pricing.Category
 	s.appendLocked(s.chatLocked(waID, now), out)
 	s.sentCount++
+	s.sendsTo[waID]++
 	wamid := out.ID
 	s.mu.Unlock()
 
@@ -246,7 +252,7 @@ func (s *Simulator) runStatuses(ctx context.Context, wamid, waID, bizOpaque stri
 			Code: fail.code, Title: fail.title, Message: fail.title,
 			ErrorData: webhookErrorData{Details: fail.details},
 		}}
-		_ = s.deliver(ctx, "status "+StatusFailed, s.messagesWebhook(messagesValue{Statuses: []webhookStatus{st}}))
+		s.postStatus(ctx, st)
 		return
 	}
 	steps := []string{StatusSent, StatusDelivered}
@@ -263,7 +269,7 @@ func (s *Simulator) runStatuses(ctx context.Context, wamid, waID, bizOpaque stri
 			p := pricing
 			st.Pricing = &p
 		}
-		_ = s.deliver(ctx, "status "+step, s.messagesWebhook(messagesValue{Statuses: []webhookStatus{st}}))
+		s.postStatus(ctx, st)
 	}
 }
 

@@ -77,6 +77,16 @@ type Config struct {
 	WebhookAttempts int
 	// WebhookBackoff is the wait before the first retry, doubled on each next one (default 1s).
 	WebhookBackoff time.Duration
+	// Throughput is the number's limit in messages per second (Meta's default
+	// is 80, upgradeable to 1,000): sends over it are refused with 130429.
+	// Zero: no limit.
+	Throughput int
+	// StatusBatch, when set, groups the status webhooks of that long into one
+	// webhook (up to 500 statuses), as Meta does for busy numbers.
+	StatusBatch time.Duration
+	// MaxChats caps the customers whose chats are remembered; the least
+	// recently active go first (default 1,000).
+	MaxChats int
 	// Log receives the simulator's log (default: discarded).
 	Log *slog.Logger
 }
@@ -104,6 +114,12 @@ type Simulator struct {
 	templates   []*Template
 	nextTplID   int64
 	sentCount   int
+
+	sendsTo         map[string]int // accepted sends per wa_id, never forgotten
+	throttle        throttle
+	throttled       int
+	pendingStatuses []webhookStatus
+	flushing        bool
 }
 
 // Message statuses, in the order a status may only move forward.
@@ -138,6 +154,9 @@ func New(cfg Config) (*Simulator, error) {
 	}
 	if cfg.TemplateReviewDelay <= 0 {
 		cfg.TemplateReviewDelay = 2 * time.Second
+	}
+	if cfg.MaxChats <= 0 {
+		cfg.MaxChats = 1000
 	}
 	if cfg.WebhookAttempts <= 0 {
 		cfg.WebhookAttempts = 5
@@ -199,6 +218,7 @@ func New(cfg Config) (*Simulator, error) {
 		bgCancel:  cancel,
 		chats:     make(map[string]*chat),
 		byWamid:   make(map[string]*message),
+		sendsTo:   make(map[string]int),
 		nextTplID: 594425479262000, // above the seeds (594425479261001…)
 	}
 	// Failing numbers match in either form of a quirky number.

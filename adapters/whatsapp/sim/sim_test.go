@@ -626,7 +626,7 @@ func TestAuth(t *testing.T) {
 	// The token also works as Graph's access_token query parameter.
 	status, _ := e.call(t, http.MethodGet, "/v21.0/"+wabaID+"/message_templates?access_token="+testToken, "", nil)
 	assert.Equal(t, http.StatusOK, status)
-	assert.Len(t, e.sim.Templates(), 6, "nothing was deleted")
+	assert.Len(t, e.sim.Templates(), 7, "nothing was deleted")
 }
 
 func TestWrongVersionAndNode(t *testing.T) {
@@ -823,8 +823,8 @@ func TestTemplateCreate_HeaderURLAndCopyCode(t *testing.T) {
 	status, answer := e.call(t, http.MethodPost, "/v21.0/"+wabaID+"/message_templates", testToken, map[string]any{
 		"name": "codigo_descuento", "language": "es_MX", "category": "marketing",
 		"components": []any{
-			map[string]any{"type": "HEADER", "format": "TEXT", "text": "Hola {{1}}"},
-			map[string]any{"type": "BODY", "text": "Paga antes del {{1}} y obtén un descuento."},
+			map[string]any{"type": "HEADER", "format": "TEXT", "text": "Hola {{1}}", "example": map[string]any{"header_text": []string{"Ana"}}},
+			map[string]any{"type": "BODY", "text": "Paga antes del {{1}} y obtén un descuento.", "example": map[string]any{"body_text": [][]string{{"30 de noviembre"}}}},
 			map[string]any{"type": "FOOTER", "text": "Saldo"},
 			map[string]any{"type": "BUTTONS", "buttons": []any{
 				map[string]any{"type": "URL", "text": "Pagar", "url": "https://pagos.saldo.test/p/{{1}}", "example": []string{"https://pagos.saldo.test/p/x1"}},
@@ -905,7 +905,7 @@ func TestTemplateCreate_Validation(t *testing.T) {
 			assert.Equal(t, 100, errorCode(t, answer), "answer %v", answer)
 		})
 	}
-	assert.Len(t, e.sim.Templates(), 6)
+	assert.Len(t, e.sim.Templates(), 7)
 }
 
 func TestTemplateListAndDelete(t *testing.T) {
@@ -914,7 +914,7 @@ func TestTemplateListAndDelete(t *testing.T) {
 	status, list := e.call(t, http.MethodGet, "/v21.0/"+wabaID+"/message_templates", testToken, nil)
 	require.Equal(t, http.StatusOK, status)
 	data := list["data"].([]any)
-	require.Len(t, data, 6)
+	require.Len(t, data, 7)
 	first := data[0].(map[string]any)
 	for _, k := range []string{"name", "language", "status", "category", "id", "components"} {
 		assert.Contains(t, first, k)
@@ -923,7 +923,7 @@ func TestTemplateListAndDelete(t *testing.T) {
 
 	// name= matches part of the name, as Graph does.
 	_, list = e.call(t, http.MethodGet, "/v21.0/"+wabaID+"/message_templates?name=recordatorio", testToken, nil)
-	assert.Len(t, list["data"], 2)
+	assert.Len(t, list["data"], 3)
 
 	// limit and the next page.
 	_, list = e.call(t, http.MethodGet, "/v21.0/"+wabaID+"/message_templates?limit=3&fields=name,status", testToken, nil)
@@ -937,7 +937,7 @@ func TestTemplateListAndDelete(t *testing.T) {
 	status, answer := e.call(t, http.MethodDelete, "/v21.0/"+wabaID+"/message_templates?name=payment_reminder", testToken, nil)
 	require.Equal(t, http.StatusOK, status)
 	assert.Equal(t, map[string]any{"success": true}, answer)
-	assert.Len(t, e.sim.Templates(), 5)
+	assert.Len(t, e.sim.Templates(), 6)
 
 	status, answer = e.call(t, http.MethodDelete, "/v21.0/"+wabaID+"/message_templates?name=payment_reminder", testToken, nil)
 	assert.Equal(t, http.StatusNotFound, status)
@@ -1155,11 +1155,22 @@ func TestPage(t *testing.T) {
 	m := e.saldo.waitFor(t, 1, inboundWith(t, answer["id"].(string)))[0].value(t).Messages[0]
 	assert.Equal(t, "friday", m.Interactive.ButtonReply.ID)
 
-	status, chat := e.call(t, http.MethodGet, "/sim/chats/"+customer, "", nil)
-	require.Equal(t, http.StatusOK, status)
+	// The page marks a message delivered once Saldo's answer to its webhook
+	// is back, a moment after Saldo has it.
+	var chat map[string]any
+	var msgs []any
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		status, chat = e.call(t, http.MethodGet, "/sim/chats/"+customer, "", nil)
+		require.Equal(t, http.StatusOK, status)
+		msgs = chat["messages"].([]any)
+		if len(msgs) == 3 && msgs[0].(map[string]any)["delivery"] == "delivered" || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	assert.Equal(t, name, chat["name"])
 	assert.Equal(t, true, chat["window_open"])
-	msgs := chat["messages"].([]any)
 	require.Len(t, msgs, 3)
 	assert.Equal(t, "in", msgs[0].(map[string]any)["direction"])
 	assert.Equal(t, "delivered", msgs[0].(map[string]any)["delivery"])

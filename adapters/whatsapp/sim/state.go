@@ -10,8 +10,6 @@ import (
 const (
 	// maxMessagesPerChat caps the history kept per customer.
 	maxMessagesPerChat = 500
-	// maxChats caps the customers remembered; the least recently active goes first.
-	maxChats = 1000
 	// serviceWindow is the customer service window a customer's message opens.
 	serviceWindow = 24 * time.Hour
 )
@@ -71,7 +69,7 @@ type message struct {
 func (s *Simulator) chatLocked(waID string, now time.Time) *chat {
 	c, ok := s.chats[waID]
 	if !ok {
-		if len(s.chats) >= maxChats {
+		if len(s.chats) >= s.cfg.MaxChats {
 			s.evictOldestChatLocked()
 		}
 		c = &chat{waID: waID, name: waID}

@@ -135,6 +135,11 @@ func (s *Simulator) seedTemplates() {
 		{Name: "pago_recibido", Language: "es", Category: "UTILITY", Components: []TemplateComponent{
 			body("Hola {{1}}, recibimos tu pago de {{2}}. ¡Gracias!", "María", "$1.250.000"),
 		}},
+		{Name: "recordatorio_cobro", Language: "es", Category: "UTILITY", Components: []TemplateComponent{
+			body("Hola {{1}}, tu saldo de {{2}} vence o venció el {{3}}. Puedes pagarlo aquí: {{4}} . Si ya pagaste, ignora este mensaje.",
+				"María", "$1.250.000", "15/11/2026", "https://pagos.saldo.test/p/pl_8Kd92"),
+			{Type: "FOOTER", Text: "Responde BAJA para no recibir avisos"},
+		}},
 	}
 	for i := range seeds {
 		t := seeds[i]
@@ -435,7 +440,50 @@ const (
 	maxTemplateBody    = 1024
 	maxTemplateButtons = 10
 	maxButtonText      = 25
+	maxButtonURL       = 2000
+	maxCopyCode        = 15
 )
+
+// Per-type button limits of a template.
+var maxButtonsOfType = map[string]int{"QUICK_REPLY": 10, "URL": 2, "PHONE_NUMBER": 1, "COPY_CODE": 1}
+
+// templateExample is a component's "example": the samples the review reads.
+type templateExample struct {
+	HeaderText   []string   `json:"header_text"`
+	HeaderHandle []string   `json:"header_handle"`
+	BodyText     [][]string `json:"body_text"`
+}
+
+func componentExample(c *TemplateComponent) templateExample {
+	var ex templateExample
+	if len(c.Example) > 0 {
+		_ = json.Unmarshal(c.Example, &ex) // a malformed example is a missing one
+	}
+	return ex
+}
+
+// validateButtonMix checks the counts per type and that quick replies are
+// grouped together, before or after the other buttons, as Graph requires.
+func validateButtonMix(bs []TemplateButton) *apiError {
+	count := map[string]int{}
+	groups := 0
+	for i, b := range bs {
+		count[b.Type]++
+		if i == 0 || (b.Type == "QUICK_REPLY") != (bs[i-1].Type == "QUICK_REPLY") {
+			groups++
+		}
+	}
+	for typ, limit := range maxButtonsOfType {
+		if count[typ] > limit {
+			return templateError(0, "Too many buttons", fmt.Sprintf("A template can have at most %d %s buttons (got %d).", limit, typ, count[typ]))
+		}
+	}
+	if groups > 2 {
+		return templateError(0, "Invalid button combination",
+			"Quick reply buttons must be grouped together, before or after the other buttons.")
+	}
+	return nil
+}
 
 // validateTemplate checks a create request the way template review's
 // synchronous checks do, normalizing types to upper case.
@@ -469,6 +517,15 @@ func validateTemplate(req *createTemplateRequest) *apiError {
 	if !seen["BODY"] {
 		return templateError(0, "Missing body", "A template needs a BODY component.")
 	}
+	if req.Category != "MARKETING" {
+		for _, c := range req.Components {
+			for _, b := range c.Buttons {
+				if b.Type == "COPY_CODE" {
+					return templateError(0, "Invalid button", "COPY_CODE buttons are for MARKETING templates only.")
+				}
+			}
+		}
+	}
 	return nil
 }
 
@@ -489,13 +546,27 @@ func validateComponent(c *TemplateComponent) *apiError {
 			if bad != "" || n > 1 {
 				return templateError(0, "Invalid header variables", "A text header can have at most one variable, {{1}}.")
 			}
+			if n == 1 && len(componentExample(c).HeaderText) != 1 {
+				return templateError(0, "Missing sample",
+					`A header with a variable needs a sample value in example.header_text, e.g. ["F-1001"].`)
+			}
+		} else if c.Format != "LOCATION" {
+			if h := componentExample(c).HeaderHandle; len(h) != 1 || h[0] == "" {
+				return templateError(0, "Missing sample",
+					"A "+c.Format+" header needs an example file in example.header_handle.")
+			}
 		}
 	case "BODY":
 		if n := runeLen(c.Text); n == 0 || n > maxTemplateBody {
 			return templateError(0, "Body too long", fmt.Sprintf("Body text must have 1 to %d characters (got %d).", maxTemplateBody, n))
 		}
-		if _, bad := placeholders(c.Text); bad != "" {
+		n, bad := placeholders(c.Text)
+		if bad != "" {
 			return templateError(0, "Invalid variables", "Body "+bad+".")
+		}
+		if ex := componentExample(c).BodyText; n > 0 && (len(ex) != 1 || len(ex[0]) != n) {
+			return templateError(0, "Missing sample",
+				fmt.Sprintf("The body has %d variables: example.body_text needs one list of %d sample values.", n, n))
 		}
 		t := strings.TrimSpace(c.Text)
 		if strings.HasPrefix(t, "{{") || strings.HasSuffix(t, "}}") {
@@ -518,6 +589,9 @@ func validateComponent(c *TemplateComponent) *apiError {
 				return e
 			}
 		}
+		if e := validateButtonMix(c.Buttons); e != nil {
+			return e
+		}
 	default:
 		return paramError("Param components[]['type'] must be one of {HEADER, BODY, FOOTER, BUTTONS} - got %q.", c.Type)
 	}
@@ -534,14 +608,19 @@ func validateTemplateButton(b *TemplateButton) *apiError {
 	case "QUICK_REPLY", "OTP":
 	case "COPY_CODE":
 		var example string
-		if err := json.Unmarshal(b.Example, &example); err != nil || example == "" {
-			return templateError(0, "Missing sample", `A COPY_CODE button needs a sample code in "example", e.g. "250FF".`)
+		if err := json.Unmarshal(b.Example, &example); err != nil || example == "" || runeLen(example) > maxCopyCode {
+			return templateError(0, "Missing sample", `A COPY_CODE button needs a sample code of at most 15 characters in "example", e.g. "250FF".`)
 		}
 	case "URL":
 		n, bad := placeholders(b.URL)
-		if bad != "" || n > 1 || (n == 1 && !strings.HasSuffix(b.URL, "}}")) || !validLink(fill(b.URL, []string{"x"})) {
+		if bad != "" || n > 1 || (n == 1 && !strings.HasSuffix(b.URL, "}}")) || !validLink(fill(b.URL, []string{"x"})) || runeLen(b.URL) > maxButtonURL {
 			return templateError(0, "Invalid URL button",
-				"A URL button needs an absolute http(s) URL with at most one variable, {{1}}, at its end.")
+				"A URL button needs an absolute http(s) URL of at most 2000 characters with at most one variable, {{1}}, at its end.")
+		}
+		var ex []string
+		if n == 1 && (json.Unmarshal(b.Example, &ex) != nil || len(ex) != 1 || ex[0] == "") {
+			return templateError(0, "Missing sample",
+				`A URL button with a variable needs the full sample URL in "example", e.g. ["https://example.com/p/123"].`)
 		}
 	case "PHONE_NUMBER":
 		if !isDigits(strings.TrimPrefix(b.PhoneNumber, "+")) {
