@@ -122,7 +122,7 @@ test-short: $(GOTESTSUM) $(STRIPE_MOCK) ## Run the tests with -short
 screenshots: ## Regenerate docs/screenshots (the console in Chromium, desktop and phone)
 	@$(CHROMIUM)
 	@$(WITH_SERVICES) export SALDO_TEST_DATABASE_URL="$${SALDO_TEST_DATABASE_URL:-$$DATABASE_URL}" SALDO_SCREENSHOTS=$(CURDIR)/docs/screenshots && \
-		$(GO) test -count=1 -run 'TestConsoleInTheBrowser' ./cmd/saldo/
+		$(GO) test -count=1 -run 'TestConsoleInTheBrowser|TestCampaignInTheBrowser' ./cmd/saldo/
 
 .PHONY: bench
 bench: build ## Run cmd/saldo-bench against local services and print its figures (BENCH_FLAGS=...)

@@ -44,7 +44,7 @@ func (h *handlers) campaignRoutes(read, write *gin.RouterGroup) {
 
 // CampaignVariable is where the value of one template variable comes from.
 type CampaignVariable struct {
-	Source string `json:"source" enums:"customer.first_name,customer.name,customer.external_id,account.overdue_total,account.balance_total,account.overdue_count,account.oldest_due_date,account.days_overdue,account.overdue_invoices,payment_link,text" example:"customer.first_name"`
+	Source string `json:"source" enums:"customer.first_name,customer.name,customer.external_id,account.overdue_total,account.balance_total,account.overdue_count,account.oldest_due_date,account.due_date,account.days_overdue,account.overdue_invoices,payment_link,text" example:"customer.first_name"`
 	Text   string `json:"text,omitempty" example:"Equipo de cartera"` // for source text
 } // @name CampaignVariable
 

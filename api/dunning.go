@@ -37,7 +37,7 @@ func (h *handlers) dunningRoutes(read, write *gin.RouterGroup) {
 
 // DunningVariable fills one template variable: a source, or fixed text.
 type DunningVariable struct {
-	Source string `json:"source" example:"account.overdue_total" enums:"customer.first_name,customer.name,customer.external_id,account.overdue_total,account.balance_total,account.overdue_count,account.oldest_due_date,account.days_overdue,account.overdue_invoices,payment_link,text"`
+	Source string `json:"source" example:"account.overdue_total" enums:"customer.first_name,customer.name,customer.external_id,account.overdue_total,account.balance_total,account.overdue_count,account.oldest_due_date,account.due_date,account.days_overdue,account.overdue_invoices,payment_link,text"`
 	Text   string `json:"text,omitempty"`
 } // @name DunningVariable
 

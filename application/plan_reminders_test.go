@@ -63,8 +63,10 @@ func newDunningEnv(t *testing.T, zone string, now time.Time) *dunningEnv {
 	uow := postgres.NewUnitOfWork(db)
 	repo := postgres.NewDunningRepository(db)
 	users := postgres.NewUserRepository(db)
-	policies := application.NewDunningPolicies(repo, templates, numbers, uow, clk, application.DunningDefaults{Template: "recordatorio_pago", Language: "es",
-		Variables: []campaign.Variable{{Source: campaign.FirstName}, {Source: campaign.BalanceTotal}, {Source: campaign.DueDate}}})
+	policies := application.NewDunningPolicies(repo, templates, numbers, uow, clk, application.DunningDefaults{
+		Template: "recordatorio_pago", Language: "es",
+		Variables: []campaign.Variable{{Source: campaign.FirstName}, {Source: campaign.BalanceTotal}, {Source: campaign.DueDate}},
+	})
 	manage := application.NewManageConversation(uow, postgres.NewCustomerRepository(db), users, clk)
 	log := slog.New(slog.DiscardHandler)
 	plan := application.NewPlanReminders(policies, repo, repo, repo, uow, postgres.NewConversationRepository(db), users, manage, nopQueue{}, clk, org, log)

@@ -62,6 +62,8 @@ if [[ -z ${WHATSAPP_TOKEN:-} ]]; then
 	# The simulator's templates for payment links and receipts outside the 24-hour window.
 	export PAYMENT_LINK_TEMPLATE="${PAYMENT_LINK_TEMPLATE:-recordatorio_vencido:es}"
 	export PAYMENT_RECEIPT_TEMPLATE="${PAYMENT_RECEIPT_TEMPLATE:-pago_recibido:es}"
+	# The dunning page may move the demo's clock forward, for the next steps.
+	export SALDO_DEMO_CLOCK="${SALDO_DEMO_CLOCK:-true}"
 	# The demo's unreachable customers (DEMO-NOWA-*): their sends fail with 131026.
 	export SIM_FAILING_NUMBERS="${SIM_FAILING_NUMBERS:-573009990001,573009990002}"
 fi

@@ -48,3 +48,27 @@ func (f *Fixed) Advance(d time.Duration) {
 	defer f.mu.Unlock()
 	f.now = f.now.Add(d)
 }
+
+// Shifted is the system clock moved forward by an offset that can grow: the
+// demo's way to let days pass (SALDO_DEMO_CLOCK).
+type Shifted struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+var _ ports.Clock = (*Shifted)(nil)
+
+// Now implements ports.Clock.
+func (s *Shifted) Now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return time.Now().Add(s.offset)
+}
+
+// Advance moves the clock d forward and returns the new offset.
+func (s *Shifted) Advance(d time.Duration) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.offset += d
+	return s.offset
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/saldocrm/saldo/application"
+	"github.com/saldocrm/saldo/domain"
 	"github.com/saldocrm/saldo/domain/conversation"
 	"github.com/saldocrm/saldo/ports"
 )
@@ -142,6 +143,9 @@ func Register(mux *asynq.ServeMux, h Handlers) {
 			}
 			// Each batch commits with its progress: a retry resumes after the last one.
 			err = h.Import.Run(ctx, id)
+			if domain.KindOf(err) == domain.KindNotFound {
+				return fmt.Errorf("%w (%w)", err, asynq.SkipRetry) // no such import here: nothing to do or record
+			}
 			if err != nil && (lastAttempt(ctx) || application.Permanent(err)) {
 				h.Import.MarkFailed(ctx, id, err)
 				return nil

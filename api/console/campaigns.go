@@ -80,7 +80,7 @@ func (c *console) campaignFuncs() template.FuncMap {
 		"retries":      func(attempts int) int { return max(attempts-1, 0) },
 		"failure":      failureText,
 		"skipReason":   func(l Lang, reason string) string { return T(l, "skip_"+reason) },
-		"cmpLive":      func(s campaign.Status) bool { return live(s) },
+		"cmpLive":      func(x *campaign.Campaign) bool { return live(x, c.Clock.Now()) },
 		"sourceLabel":  func(l Lang, s campaign.Source) string { return T(l, "src_"+string(s)) },
 		"sources":      campaign.Sources,
 		"hasString":    slices.Contains[[]string],
@@ -102,8 +102,16 @@ func plus(waID string) string {
 }
 
 // live reports whether a campaign's counters may still move.
-func live(s campaign.Status) bool {
-	return s == campaign.Scheduled || s == campaign.Running || s == campaign.Paused
+// live reports whether a campaign's counters may still move: while it sends,
+// and for a day after it finished, as deliveries and reads come in.
+func live(x *campaign.Campaign, now time.Time) bool {
+	switch x.Status() {
+	case campaign.Scheduled, campaign.Running, campaign.Paused:
+		return true
+	case campaign.Finished:
+		return now.Sub(x.FinishedAt()) < 24*time.Hour
+	}
+	return false
 }
 
 func failureText(f *conversation.Failure) string {
@@ -665,7 +673,7 @@ func (c *console) campaignLive(ctx *gin.Context) {
 	st := row.Campaign.Status()
 	ctx.Header("Cache-Control", "no-store")
 	ctx.JSON(http.StatusOK, LiveCounters{
-		Status: string(st), StatusLabel: T(c.lang(ctx), "cmp_status_"+string(st)), Live: live(st),
+		Status: string(st), StatusLabel: T(c.lang(ctx), "cmp_status_"+string(st)), Live: live(row.Campaign, c.Clock.Now()),
 		Counters: map[string]int{
 			"messages": n.Messages(), "sent": n.Sent, "delivered": n.Delivered, "read": n.Read, "failed": n.Failed,
 			"skipped": n.Skipped, "pending": n.Pending,

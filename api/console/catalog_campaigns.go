@@ -113,6 +113,7 @@ var campaignsStrings = map[string][3]string{
 	"src_account.balance_total":    {"Saldo total", "Saldo total", "Total balance"},
 	"src_account.overdue_count":    {"Nº de facturas vencidas", "Nº de faturas vencidas", "Number of overdue invoices"},
 	"src_account.oldest_due_date":  {"Vencimiento más antiguo", "Vencimento mais antigo", "Oldest due date"},
+	"src_account.due_date":         {"Vencimiento (factura abierta más antigua)", "Vencimento (fatura aberta mais antiga)", "Due date (oldest open invoice)"},
 	"src_account.days_overdue":     {"Días de mora", "Dias de atraso", "Days overdue"},
 	"src_account.overdue_invoices": {"Números de facturas vencidas", "Números das faturas vencidas", "Overdue invoice numbers"},
 	"src_payment_link":             {"Enlace de pago", "Link de pagamento", "Payment link"},

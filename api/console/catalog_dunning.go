@@ -4,6 +4,11 @@ package console
 // (es, pt, en).
 var dunningStrings = map[string][3]string{
 	"dunning":                       {"Cobranza automática", "Cobrança automática", "Dunning"},
+	"nav_dunning":                   {"Recordatorios", "Lembretes", "Reminders"},
+	"dun_demo_today":                {"Reloj de demostración: hoy es", "Relógio de demonstração: hoje é", "Demo clock: today is"},
+	"dun_demo_days_label":           {"Días que pasan", "Dias que passam", "Days to pass"},
+	"dun_demo_advance":              {"Adelantar el reloj y ejecutar", "Adiantar o relógio e executar", "Move the clock and run"},
+	"dun_demo_days":                 {"Elija de 1 a 30 días.", "Escolha de 1 a 30 dias.", "Choose 1 to 30 days."},
 	"dun_intro":                     {"Recordatorios programados por WhatsApp según la fecha de vencimiento, en la zona horaria de la organización; como máximo uno por cliente al día.", "Lembretes programados pelo WhatsApp conforme o vencimento, no fuso horário da organização; no máximo um por cliente por dia.", "Scheduled WhatsApp reminders relative to due dates, in the organization's time zone; at most one per customer a day."},
 	"dun_run_now":                   {"Ejecutar planificador ahora", "Executar planejador agora", "Run planner now"},
 	"dun_ran":                       {"Planificador ejecutado: %s recordatorios nuevos.", "Planejador executado: %s lembretes novos.", "Planner ran: %s new reminders."},

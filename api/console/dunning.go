@@ -14,6 +14,7 @@ import (
 	"github.com/saldocrm/saldo/domain"
 	"github.com/saldocrm/saldo/domain/campaign"
 	"github.com/saldocrm/saldo/domain/customer"
+	"github.com/saldocrm/saldo/domain/date"
 	"github.com/saldocrm/saldo/domain/dunning"
 	"github.com/saldocrm/saldo/domain/money"
 	wa "github.com/saldocrm/saldo/domain/template"
@@ -25,6 +26,9 @@ type DunningDeps struct {
 	Policies *application.DunningPolicies
 	Plan     *application.PlanReminders
 	Queries  *application.DunningQueries
+	// AdvanceClock, set only in demos (SALDO_DEMO_CLOCK), moves Saldo's clock
+	// days forward, so that the next steps of the policy come due.
+	AdvanceClock func(days int)
 }
 
 func (c *console) dunningRoutes(g *gin.RouterGroup) {
@@ -35,6 +39,21 @@ func (c *console) dunningRoutes(g *gin.RouterGroup) {
 	d.GET("", c.dunningPage)
 	d.POST("/policy", c.saveDunningPolicy)
 	d.POST("/run", c.runDunning)
+	if c.Dunning.AdvanceClock != nil {
+		d.POST("/demo-clock", c.advanceDemoClock)
+	}
+}
+
+// advanceDemoClock lets 1 to 30 days pass in a demo, then runs the planner
+// for the new day.
+func (c *console) advanceDemoClock(ctx *gin.Context) {
+	days, err := strconv.Atoi(ctx.PostForm("days"))
+	if err != nil || days < 1 || days > 30 {
+		c.renderDunning(ctx, http.StatusUnprocessableEntity, nil, "", domain.Invalid("invalid_days", "%s", T(c.lang(ctx), "dun_demo_days")))
+		return
+	}
+	c.Dunning.AdvanceClock(days)
+	c.runDunning(ctx)
 }
 
 // dunningVarsPerStep is how many template variables the editor offers.
@@ -67,6 +86,8 @@ type DunningDay struct {
 
 // DunningView is the dunning page.
 type DunningView struct {
+	DemoToday date.Date // the demo clock's day; zero without one
+	DemoDays  []int     // how far it can be moved
 	Stored    bool
 	Rows      []DunningRow
 	Templates []*wa.Template // approved ones
@@ -175,6 +196,9 @@ func (c *console) renderDunning(ctx *gin.Context, status int, form *DunningView,
 	if v.Runs, err = c.Dunning.Queries.Runs(rctx, 10); err != nil {
 		c.fail(ctx, err)
 		return
+	}
+	if c.Dunning.AdvanceClock != nil {
+		v.DemoToday, v.DemoDays = c.Org.Today(c.Clock.Now()), []int{1, 2, 3, 7, 8, 15}
 	}
 	c.render(ctx, status, "dunning.html", c.page(ctx, "dunning", T(l, "dunning"), v))
 }

@@ -93,13 +93,21 @@ func signIn(c *channel, email string) chromedp.Action[chromedp.Void] {
 	)
 }
 
-// waitJS polls a JavaScript condition in the page for up to 10 s.
+// waitJS polls a JavaScript condition in the page for up to 10 s; a poll
+// that a navigation interrupts (a form's redirect) is started again.
 func waitJS(ctx context.Context, t *testing.T, what, expr string) {
 	t.Helper()
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	_, err := chromedp.Run(pctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond)))
-	require.NoError(t, err, "waiting until %s", what)
+	var err error
+	for pctx.Err() == nil {
+		if _, err = chromedp.Run(pctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond))); err == nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText.slice(0, 2000)`))
+	require.NoError(t, err, "waiting until %s; the page shows %s", what, body)
 }
 
 func text(ctx context.Context, t *testing.T, sel string) string {

@@ -338,3 +338,35 @@ func TestSendsInDoubtAreSettledByTheirWebhookOrSentAgain(t *testing.T) {
 	assert.Zero(t, f.gateway.count("573001110001"), "Ana's message, taken by WhatsApp, is not sent again")
 	assert.Equal(t, 1, f.gateway.count("573001110002"), "Beto's, never taken, is sent after the grace")
 }
+
+func TestRecipientStatusWebhooksRedeliveredAndOutOfOrderOnlyMoveForward(t *testing.T) {
+	t.Parallel()
+	f := newCampaignFixture(t)
+	f.customer(t, "C1", "Ana Gómez", "+573001110001", 45, false)
+	c := f.campaign(t, campaign.Details{Name: "Estados", Audience: campaign.Audience{SegmentID: uuid.New(), Criteria: campaign.Criteria{MinDaysOverdue: 1}}})
+	_, err := f.start.Handle(t.Context(), c.ID())
+	require.NoError(t, err)
+	_, err = f.dispatch.Handle(t.Context(), c.ID())
+	require.NoError(t, err)
+	wamid := f.recipients(t, c.ID())["Ana Gómez"].WAMID
+	require.NotEmpty(t, wamid)
+	status := func(st string, at time.Time, extra string) string {
+		return fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":%q,"changes":[{"field":"messages","value":{
+			"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":%q},
+			"statuses":[{"id":%q,"status":%q,"timestamp":"%d","recipient_id":"573001110001"%s}]}}]}]}`,
+			testWABA, testPhoneNumberID, wamid, st, at.Unix(), extra)
+	}
+	now := f.clock.Now()
+	f.webhook(t, status("read", now.Add(2*time.Second), ""))    // read arrives first
+	f.webhook(t, status("delivered", now.Add(time.Second), "")) // then the delivered it implied
+	f.webhook(t, status("read", now.Add(2*time.Second), ""))    // and read again, redelivered
+	f.webhook(t, status("sent", now, ""))                       // and the sent that came last
+	f.webhook(t, status("failed", now.Add(3*time.Second), `,"errors":[{"code":131026,"title":"Message undeliverable"}]`))
+	r := f.recipients(t, c.ID())["Ana Gómez"]
+	assert.Equal(t, campaign.Read, r.Status, "read stays read")
+	assert.Nil(t, r.Failure, "a failure after read is news of nothing")
+	assert.False(t, r.DeliveredAt.IsZero(), "read implies delivered")
+	counts, err := f.repo.Counters(t.Context(), c.ID())
+	require.NoError(t, err)
+	assert.Equal(t, campaign.Counters{Recipients: 1, Sent: 1, Delivered: 1, Read: 1}, counts[c.ID()])
+}

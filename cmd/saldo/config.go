@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/saldocrm/saldo/adapters/clock"
 	"github.com/saldocrm/saldo/application"
 	"github.com/saldocrm/saldo/domain/customer"
 	"github.com/saldocrm/saldo/domain/money"
@@ -30,6 +31,8 @@ type config struct {
 	AI          aiConfig
 	Campaigns   campaignsConfig
 	Dunning     dunningConfig
+	DemoClock   bool           // SALDO_DEMO_CLOCK: the dunning page can move the clock forward (make run)
+	demoClock   *clock.Shifted // that clock, when serving
 }
 
 // aiConfig reaches OpenAI; the owner's settings in the console decide
@@ -109,6 +112,7 @@ func loadConfig(needDB bool) (config, error) {
 	}
 	campaigns, problems := loadCampaignsConfig()
 	c.Campaigns = campaigns
+	c.DemoClock = env("SALDO_DEMO_CLOCK", "false") == "true"
 	dunningCfg, dunningProblems := loadDunningConfig()
 	c.Dunning, problems = dunningCfg, append(problems, dunningProblems...)
 	lifetime, err := time.ParseDuration(env("PAYMENT_LINK_LIFETIME", "24h"))

@@ -262,7 +262,7 @@ func (a *app) router() http.Handler {
 		Lookups:       lookups,
 		Summary:       summary,
 		Aging:         aging,
-		Authenticate:  application.NewAuthenticateAPIKey(a.apiKeys, a.clock),
+		Authenticate:  application.NewAuthenticateAPIKey(a.apiKeys, clock.System{}),
 		ReadinessProbe: map[string]ports.Pinger{
 			"database": postgres.NewPinger(a.db),
 			"redis":    a.redis,
@@ -293,9 +293,10 @@ func (a *app) router() http.Handler {
 		Payments:  api.PaymentDeps{Create: createLink, Queries: linkQueries, Reconcile: a.reconcile, Provider: a.provider},
 		Console: &console.Deps{
 			Log: a.log, Clock: a.clock, Org: org, SecureCookie: strings.HasPrefix(a.cfg.BaseURL, "https://"),
-			SignIn:        application.NewSignIn(a.users, a.sessions, a.hasher, a.clock),
+			// Sign-in and sessions keep the wall clock: a demo's moved clock must not sign everyone out.
+			SignIn:        application.NewSignIn(a.users, a.sessions, a.hasher, clock.System{}),
 			SignOut:       application.NewSignOut(a.sessions),
-			Authenticate:  application.NewAuthenticateSession(a.users, a.sessions, a.clock),
+			Authenticate:  application.NewAuthenticateSession(a.users, a.sessions, clock.System{}),
 			ListUsers:     application.NewListUsers(a.users),
 			SetLanguage:   application.NewSetUserLanguage(a.users, a.clock),
 			Inbox:         application.NewInbox(postgres.NewInboxQueries(a.db)),
@@ -325,7 +326,7 @@ func (a *app) router() http.Handler {
 			DropTemplate:  deleteTemplate,
 			SyncTemplates: a.syncTemplates,
 			Campaigns:     a.campaignConsole(),
-			Dunning:       &console.DunningDeps{Policies: a.dunning.policies, Plan: a.dunning.plan, Queries: a.dunning.queries},
+			Dunning:       a.dunningConsole(),
 			MarkRead:      application.NewMarkConversationRead(manage, a.conversations, a.messages, a.numbers, a.gateway, a.log),
 			Publish: func(ctx context.Context, e ports.Event) {
 				if err := a.events.Publish(ctx, e); err != nil {
@@ -409,7 +410,12 @@ func (a *app) worker(ctx context.Context) error {
 // serve runs the HTTP server, the worker, or both, until ctx ends; then it
 // drains in-flight requests and tasks.
 func serve(ctx context.Context, cfg config, web, worker bool) error {
-	a, err := newApp(ctx, cfg, clock.System{})
+	var clk ports.Clock = clock.System{}
+	if cfg.DemoClock {
+		demo := &clock.Shifted{}
+		clk, cfg.demoClock = demo, demo
+	}
+	a, err := newApp(ctx, cfg, clk)
 	if err != nil {
 		return err
 	}

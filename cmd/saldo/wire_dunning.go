@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/saldocrm/saldo/adapters/postgres"
 	"github.com/saldocrm/saldo/adapters/queue"
+	"github.com/saldocrm/saldo/api/console"
 	"github.com/saldocrm/saldo/application"
 	"github.com/saldocrm/saldo/domain/campaign"
 )
@@ -38,6 +40,19 @@ type dunningParts struct {
 	policies *application.DunningPolicies
 	plan     *application.PlanReminders
 	queries  *application.DunningQueries
+}
+
+// dunningConsole is what the dunning page needs, with the demo clock's
+// control when there is one.
+func (a *app) dunningConsole() *console.DunningDeps {
+	d := &console.DunningDeps{Policies: a.dunning.policies, Plan: a.dunning.plan, Queries: a.dunning.queries}
+	if demo := a.cfg.demoClock; demo != nil {
+		d.AdvanceClock = func(days int) {
+			offset := demo.Advance(time.Duration(days) * 24 * time.Hour)
+			a.log.Info("demo clock moved", slog.Int("days", days), slog.Duration("offset", offset))
+		}
+	}
+	return d
 }
 
 // wireDunning builds the dunning engine on top of the campaign dispatch:
