@@ -85,7 +85,7 @@ func applyRecipientStatuses(ctx context.Context, tx ports.Repos, statuses []conv
 		}
 		c, ok := campaigns[snap.CampaignID]
 		if !ok {
-			if c, err = tx.Campaigns().Get(ctx, snap.CampaignID); err != nil {
+			if c, err = tx.Campaigns().Lock(ctx, snap.CampaignID); err != nil {
 				return 0, err
 			}
 			campaigns[snap.CampaignID] = c
@@ -97,6 +97,10 @@ func applyRecipientStatuses(ctx context.Context, tx ports.Repos, statuses []conv
 		at, again := c.RetryAt(snap.Attempts, now)
 		if r.Refused(f, again && conversation.RetryableCode(f.Code), at, now) {
 			failedFor[c.ID()] = append(failedFor[c.ID()], snap.CustomerID)
+		} else if c.Reopen(now) { // the retry is due after the campaign finished
+			if err := tx.Campaigns().Save(ctx, c); err != nil {
+				return 0, err
+			}
 		}
 		changed[r.ID()] = r
 	}

@@ -53,9 +53,13 @@ func TestAnInboundReplyToACampaignShowsItsChip(t *testing.T) {
 		Content: conversation.Content{Type: conversation.Text, Text: "Ya pagué"}, CreatedAt: time.Now(),
 	})
 	var out bytes.Buffer
-	require.NoError(t, campaignPages(t).ExecuteTemplate(&out, "message", MessageView{L: ES, M: m}))
-	assert.Contains(t, out.String(), `href="/campaigns/`+id.String()+`"`)
+	require.NoError(t, campaignPages(t).ExecuteTemplate(&out, "message", MessageView{L: ES, M: m, Campaigns: true}))
+	assert.Contains(t, out.String(), `href="/campaigns/`+id.String()+`"`, "a manager can open the campaign")
 	assert.Contains(t, out.String(), "Respuesta a la campaña «Cobro noviembre»")
+	out.Reset()
+	require.NoError(t, campaignPages(t).ExecuteTemplate(&out, "message", MessageView{L: ES, M: m}))
+	assert.NotContains(t, out.String(), `href="/campaigns/`, "an agent, who may not open campaigns, gets no link")
+	assert.Contains(t, out.String(), "Respuesta a la campaña «Cobro noviembre»", "but sees what the reply answers")
 
 	plain := conversation.UnmarshalMessageFromDatabase(conversation.MessageRecord{
 		ID: uuid.Must(uuid.NewV7()), Direction: conversation.Inbound, Content: conversation.Content{Type: conversation.Text, Text: "hola"}, CreatedAt: time.Now(),

@@ -54,7 +54,7 @@ func funcs(org application.Org) template.FuncMap {
 		"query": urlEscape,
 		"sub":   func(p page, data any) page { p.Data = data; return p },
 		"msg": func(p page, c *ChatView, m *conversation.Message) MessageView {
-			v := MessageView{L: p.L, M: m, Author: c.AuthorNames[m.AuthorID()]}
+			v := MessageView{L: p.L, M: m, Author: c.AuthorNames[m.AuthorID()], Campaigns: p.User != nil && p.User.CanSeeReports()}
 			if m.Content().Type == conversation.System {
 				v.Event = eventText(p.L, m.Content().Text, c.AuthorNames, v.Author)
 			}
@@ -108,6 +108,9 @@ type MessageView struct {
 	M      *conversation.Message
 	Author string // the agent who wrote or sent it
 	Event  string // a system event, in words
+	// Campaigns says whether the viewer may open campaigns (owners and
+	// managers): an agent sees a reply's campaign named, not linked.
+	Campaigns bool
 }
 
 // eventText puts a system event ("closed", "assigned:<id>", …) in words.

@@ -370,3 +370,43 @@ func TestRecipientStatusWebhooksRedeliveredAndOutOfOrderOnlyMoveForward(t *testi
 	require.NoError(t, err)
 	assert.Equal(t, campaign.Counters{Recipients: 1, Sent: 1, Delivered: 1, Read: 1}, counts[c.ID()])
 }
+
+func TestALateRetryableFailureReopensAFinishedCampaign(t *testing.T) {
+	t.Parallel()
+	f := newCampaignFixture(t)
+	f.customer(t, "C1", "Ana Gómez", "+573001110001", 45, false)
+	c := f.campaign(t, campaign.Details{Name: "Tarde", Audience: campaign.Audience{SegmentID: uuid.New(), Criteria: campaign.Criteria{MinDaysOverdue: 1}}})
+	_, err := f.start.Handle(t.Context(), c.ID())
+	require.NoError(t, err)
+	_, err = f.dispatch.Handle(t.Context(), c.ID())
+	require.NoError(t, err)
+	sweep := application.NewSweepCampaigns(f.repo, f.uow, nopQueue{}, nopQueue{}, f.clock, slog.New(slog.DiscardHandler), 1)
+	require.NoError(t, sweep.Handle(t.Context()))
+	got, err := f.repo.Get(t.Context(), c.ID())
+	require.NoError(t, err)
+	require.Equal(t, campaign.Finished, got.Status(), "everyone was accepted")
+
+	// WhatsApp then reports the message failed for a reason that may pass.
+	wamid := f.recipients(t, c.ID())["Ana Gómez"].WAMID
+	f.webhook(t, fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":%q,"changes":[{"field":"messages","value":{
+		"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":%q},
+		"statuses":[{"id":%q,"status":"failed","timestamp":"%d","recipient_id":"573001110001",
+		"errors":[{"code":131000,"title":"Something went wrong"}]}]}}]}]}`, testWABA, testPhoneNumberID, wamid, f.clock.Now().Unix()))
+	r := f.recipients(t, c.ID())["Ana Gómez"]
+	assert.Equal(t, campaign.Pending, r.Status, "retried later")
+	assert.Equal(t, f.clock.Now().Add(time.Hour), r.NextAttemptAt)
+	got, err = f.repo.Get(t.Context(), c.ID())
+	require.NoError(t, err)
+	assert.Equal(t, campaign.Running, got.Status(), "the campaign runs again for the retry")
+
+	f.clock.Advance(time.Hour)
+	_, err = f.dispatch.Handle(t.Context(), c.ID())
+	require.NoError(t, err)
+	assert.Equal(t, 2, f.gateway.count("573001110001"), "sent again after an hour")
+}
+
+// nopQueue takes jobs and runs none: the test runs the use cases itself.
+type nopQueue struct{}
+
+func (nopQueue) Enqueue(context.Context, string, uuid.UUID, time.Time) error   { return nil }
+func (nopQueue) EnqueueShard(context.Context, string, uuid.UUID, string) error { return nil }

@@ -235,6 +235,17 @@ func (c *Campaign) Finish(now time.Time) bool {
 	return true
 }
 
+// Reopen puts a finished campaign back to running: a send it counted as
+// accepted failed afterwards for a reason that may pass, and its retry is
+// due later. It reports whether anything changed.
+func (c *Campaign) Reopen(now time.Time) bool {
+	if c.status != Finished {
+		return false
+	}
+	c.status, c.finishedAt, c.updatedAt = Running, time.Time{}, now
+	return true
+}
+
 // Sending reports whether recipients may be sent now.
 func (c *Campaign) Sending() bool { return c.status == Running }
 

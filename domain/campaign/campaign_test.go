@@ -120,6 +120,12 @@ func TestLifecycle(t *testing.T) {
 	if !c.Finish(now) || c.Status() != campaign.Finished {
 		t.Fatal("finish a running campaign")
 	}
+	if !c.Reopen(now) || !c.Sending() || !c.FinishedAt().IsZero() {
+		t.Fatal("a late retry reopens a finished campaign")
+	}
+	if !c.Finish(now) {
+		t.Fatal("finish it again")
+	}
 	if err := c.Cancel(now); !errors.Is(err, campaign.ErrState) {
 		t.Fatal("a finished campaign cannot be cancelled")
 	}
