@@ -110,6 +110,14 @@ func waitJS(ctx context.Context, t *testing.T, what, expr string) {
 	require.NoError(t, err, "waiting until %s; the page shows %s", what, body)
 }
 
+// clickJS clicks the element sel once it is there, finding and clicking it
+// in one step: a live refresh may replace a node between the two.
+func clickJS(ctx context.Context, t *testing.T, sel string) {
+	t.Helper()
+	q, _ := json.Marshal(sel)
+	waitJS(ctx, t, "clicking "+sel, `(() => { const e = document.querySelector(`+string(q)+`); if (!e) return false; e.click(); return true })()`)
+}
+
 func text(ctx context.Context, t *testing.T, sel string) string {
 	t.Helper()
 	// Read in one step: a live refresh may replace the node between finding and reading it.
@@ -292,9 +300,10 @@ func TestAnalyseAndSuggestAReplyInTheBrowser(t *testing.T) {
 	assert.Contains(t, text(ctx, t, "[data-ai]"), "Aún no analizada")
 
 	// Closing the conversation analyses it in the background; the panel follows live.
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`form[action$="/close"] button`)))
+	clickJS(ctx, t, `form[action$="/close"] button`)
 	waitJS(ctx, t, "the insight of the closed conversation shows in the panel, without a reload", `!!document.querySelector('[data-ai-summary]')`)
-	require.NoError(t, chromedp.Do(ctx, chromedp.Sleep(500*time.Millisecond), chromedp.Click(`form[action$="/analyze"] button`))) // "Analizar" again, on demand
+	require.NoError(t, chromedp.Do(ctx, chromedp.Sleep(500*time.Millisecond)))
+	clickJS(ctx, t, `form[action$="/analyze"] button`) // "Analizar" again, on demand
 	eventually(t, "a second insight in the history", func() bool {
 		return strings.Count(string(c.do(http.MethodGet, "/api/v1/conversations/"+convID+"/insights", c.read, nil).body), `"summary"`) == 2
 	})
@@ -303,8 +312,10 @@ func TestAnalyseAndSuggestAReplyInTheBrowser(t *testing.T) {
 	assert.Contains(t, ai, "offline")
 
 	// Reply assist writes a reply with the live figures into the composer.
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`form[action$="/reopen"] button`), chromedp.WaitVisible(`form[action$="/close"] button`),
-		chromedp.Sleep(300*time.Millisecond), chromedp.Click(`[data-assist]`)))
+	clickJS(ctx, t, `form[action$="/reopen"] button`)
+	waitJS(ctx, t, "the conversation is open again", `!!document.querySelector('form[action$="/close"] button')`)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Sleep(300*time.Millisecond)))
+	clickJS(ctx, t, `[data-assist]`)
 	waitJS(ctx, t, "a suggested reply fills the composer", `document.querySelector('#text').value.length > 20`)
 	draft, err := chromedp.Run(ctx, chromedp.Value(`#text`))
 	require.NoError(t, err)
