@@ -354,20 +354,10 @@ func moveFailed(ctx context.Context, tx ports.Repos, c *campaign.Campaign, custo
 // due again, once every webhook received by then has been applied.
 func (h *DispatchCampaign) releaseInDoubt(ctx context.Context, id uuid.UUID) error {
 	now := h.clock.Now()
-	grace := h.cfg.InDoubtGrace
-	// A send's webhooks arrive within the grace; they must also have been
-	// applied. With webhooks received at P still waiting, only sends claimed
-	// a grace before P are known to have had theirs applied. (Events that
-	// failed once are not waited for: they fail for reasons of their own.)
-	cutoff := now
-	oldest, err := h.inbox.OldestWaiting(ctx)
+	before, err := resendableBefore(ctx, h.inbox, now, h.cfg.InDoubtGrace)
 	if err != nil {
 		return err
 	}
-	if !oldest.IsZero() && oldest.Before(cutoff) {
-		cutoff = oldest
-	}
-	before := cutoff.Add(-grace)
 	return h.uow.Do(ctx, func(ctx context.Context, tx ports.Repos) error {
 		rs, err := tx.Recipients().LockInDoubt(ctx, id, before, 1000)
 		if err != nil || len(rs) == 0 {

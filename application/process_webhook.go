@@ -175,6 +175,17 @@ func (h *ProcessWhatsAppWebhook) statuses(ctx context.Context, statuses []conver
 				continue
 			}
 			m, err := tx.Messages().LockByWAMID(ctx, s.WAMID)
+			recorded := false
+			if id, ok := messageOfRef(s.Ref); ok && errors.Is(err, conversation.ErrMessageNotFound) {
+				// A send whose answer was lost: the webhook tells its WhatsApp id.
+				if m, err = tx.Messages().Lock(ctx, id); err == nil {
+					if m.WAMID() != "" || m.Status() != conversation.Pending {
+						continue // news of an attempt another one replaced, or of a message given up
+					}
+					m.MarkSent(s.WAMID, s.At)
+					recorded = true
+				}
+			}
 			if errors.Is(err, conversation.ErrMessageNotFound) {
 				others = append(others, s) // a campaign's message, or one not recorded yet
 				continue
@@ -182,7 +193,7 @@ func (h *ProcessWhatsAppWebhook) statuses(ctx context.Context, statuses []conver
 			if err != nil {
 				return err
 			}
-			if !m.Advance(s.Status, s.At, s.Failure) {
+			if !m.Advance(s.Status, s.At, s.Failure) && !recorded {
 				continue // a redelivery, or news older than what we know
 			}
 			if err := tx.Messages().Save(ctx, m); err != nil {

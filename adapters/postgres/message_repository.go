@@ -44,6 +44,7 @@ type messageRow struct {
 	ErrorDetail    string     `gorm:"column:error_detail"`
 	AuthorID       *uuid.UUID `gorm:"column:author_id"` // NULL: the customer, the API or the system
 	CampaignID     *uuid.UUID `gorm:"column:campaign_id"`
+	SendClaimedAt  *time.Time `gorm:"column:send_claimed_at"`
 	SentAt         *time.Time `gorm:"column:sent_at"`
 	DeliveredAt    *time.Time `gorm:"column:delivered_at"`
 	ReadAt         *time.Time `gorm:"column:read_at"`
@@ -61,7 +62,7 @@ func toMessageRow(m *conversation.Message) (messageRow, error) {
 	row := messageRow{
 		ID: m.ID(), ConversationID: m.ConversationID(), WAMID: nullString(m.WAMID()), Direction: string(m.Direction()),
 		Type: string(m.Content().Type), Content: content, ContextWAMID: m.ContextWAMID(), Status: string(m.Status()),
-		AuthorID: nullUUID(m.AuthorID()), CampaignID: nullUUID(m.CampaignID()), SentAt: nullTime(m.SentAt()), DeliveredAt: nullTime(m.DeliveredAt()),
+		AuthorID: nullUUID(m.AuthorID()), CampaignID: nullUUID(m.CampaignID()), SendClaimedAt: nullTime(m.SendClaimedAt()), SentAt: nullTime(m.SentAt()), DeliveredAt: nullTime(m.DeliveredAt()),
 		ReadAt: nullTime(m.ReadAt()), CreatedAt: timestamp(m.CreatedAt()), UpdatedAt: timestamp(m.UpdatedAt()),
 	}
 	if f := m.Failure(); f != nil {
@@ -89,7 +90,7 @@ func (r messageRow) toDomain() (*conversation.Message, error) {
 		failure = &conversation.Failure{Code: *r.ErrorCode, Title: r.ErrorTitle, Detail: r.ErrorDetail}
 	}
 	return conversation.UnmarshalMessageFromDatabase(conversation.MessageRecord{
-		ID: r.ID, ConversationID: r.ConversationID, AuthorID: uuidOf(r.AuthorID), CampaignID: uuidOf(r.CampaignID),
+		ID: r.ID, ConversationID: r.ConversationID, AuthorID: uuidOf(r.AuthorID), CampaignID: uuidOf(r.CampaignID), SendClaimedAt: timeOf(r.SendClaimedAt),
 		WAMID: stringOf(r.WAMID), ContextWAMID: r.ContextWAMID, Direction: dir, Content: content,
 		Status: status, Failure: failure, SentAt: timeOf(r.SentAt), DeliveredAt: timeOf(r.DeliveredAt),
 		ReadAt: timeOf(r.ReadAt), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
@@ -174,7 +175,7 @@ func (r *MessageRepository) Add(ctx context.Context, m *conversation.Message) (b
 // messageUpdate writes what changes on a stored message: its delivery.
 const messageUpdate = `
 UPDATE messages SET status = ?, wamid = ?, error_code = ?, error_title = ?, error_detail = ?,
-	sent_at = ?, delivered_at = ?, read_at = ?, updated_at = ?
+	sent_at = ?, delivered_at = ?, read_at = ?, updated_at = ?, send_claimed_at = ?
 WHERE id = ?`
 
 // Save updates a stored message's delivery: status, WhatsApp id, failure,
@@ -187,7 +188,7 @@ func (r *MessageRepository) Save(ctx context.Context, m *conversation.Message) e
 		return err
 	}
 	res := r.db.WithContext(ctx).Exec(messageUpdate, row.Status, row.WAMID, row.ErrorCode, row.ErrorTitle,
-		row.ErrorDetail, row.SentAt, row.DeliveredAt, row.ReadAt, row.UpdatedAt, row.ID)
+		row.ErrorDetail, row.SentAt, row.DeliveredAt, row.ReadAt, row.UpdatedAt, row.SendClaimedAt, row.ID)
 	if errors.Is(res.Error, gorm.ErrDuplicatedKey) {
 		return domain.ErrConflict.New(fmt.Sprintf("another message has wamid %q", m.WAMID()))
 	}

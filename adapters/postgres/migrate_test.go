@@ -57,7 +57,16 @@ func TestMigrations_UpDownUp(t *testing.T) {
 
 	out, err := postgres.MigrateUp(ctx, db)
 	require.NoError(t, err, "nothing to apply is not an error")
-	assert.Equal(t, "database is up to date (version 9)", out)
+	assert.Equal(t, "database is up to date (version 10)", out)
+	sendClaims := func() int {
+		return count(t, db, `SELECT count(*) FROM information_schema.columns
+			WHERE table_schema = 'public' AND table_name = 'messages' AND column_name = 'send_claimed_at'`)
+	}
+	require.Equal(t, 1, sendClaims())
+	out, err = postgres.MigrateDown(ctx, db)
+	require.NoError(t, err)
+	assert.Contains(t, out, "down 00010_message_sends.sql")
+	assert.Equal(t, 0, sendClaims())
 
 	// Down one at a time, the latest first.
 	for _, step := range []struct {
@@ -123,6 +132,8 @@ func TestMigrations_UpDownUp(t *testing.T) {
 	assert.Contains(t, out, "up 00004_payment_links.sql")
 	assert.Contains(t, out, "up 00005_insights.sql")
 	assert.Contains(t, out, "up 00009_dunning.sql")
+	assert.Contains(t, out, "up 00010_message_sends.sql")
+	assert.Equal(t, 1, sendClaims())
 	assert.Equal(t, 3, tables(campaigns...))
 	assert.Equal(t, 4, tables(groups...))
 	assert.Equal(t, 2, tables(collections...))

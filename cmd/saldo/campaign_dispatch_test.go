@@ -59,7 +59,9 @@ func (g *scriptedGateway) Send(_ context.Context, _ conversation.BusinessNumber,
 	}
 	g.sent[waID]++
 	g.refs[waID] = ref
-	g.params[waID] = c.Template.BodyParams
+	if c.Template != nil {
+		g.params[waID] = c.Template.BodyParams
+	}
 	g.counter++
 	return fmt.Sprintf("wamid.%s.%d", waID, g.counter), nil
 }
@@ -410,3 +412,55 @@ type nopQueue struct{}
 
 func (nopQueue) Enqueue(context.Context, string, uuid.UUID, time.Time) error   { return nil }
 func (nopQueue) EnqueueShard(context.Context, string, uuid.UUID, string) error { return nil }
+
+func TestAnAgentsMessageInDoubtIsSettledByItsWebhookOrSentAgain(t *testing.T) {
+	t.Parallel()
+	f := newCampaignFixture(t)
+	deliver := application.NewDeliverMessage(postgres.NewMessageRepository(f.db), postgres.NewConversationRepository(f.db),
+		postgres.NewNumberRepository(f.db), f.gateway, f.uow, f.clock)
+	deliver.InDoubt(postgres.NewWebhookInbox(f.db), time.Minute)
+	send := application.NewSendMessage(f.uow, nopQueue{}, f.clock, slog.New(slog.DiscardHandler))
+	lost := &ports.SendError{Failure: conversation.Failure{Title: "timeout calling the Graph API"}, Retryable: true}
+	messageTo := func(waID string) uuid.UUID {
+		t.Helper()
+		f.webhook(t, fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":%q,"changes":[{"field":"messages","value":{
+			"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":%q},
+			"contacts":[{"profile":{"name":"Cliente"},"wa_id":%q}],
+			"messages":[{"from":%q,"id":"wamid.in.%s","timestamp":"%d","type":"text","text":{"body":"Hola"}}]}}]}]}`,
+			testWABA, testPhoneNumberID, waID, waID, waID, f.clock.Now().Unix()))
+		convs, err := postgres.NewConversationRepository(f.db).List(t.Context(), ports.ConversationFilter{WaID: waID, Page: ports.Page{Limit: 1}})
+		require.NoError(t, err)
+		require.Len(t, convs, 1)
+		m, err := send.Handle(t.Context(), application.SendMessageCommand{
+			ConversationID: convs[0].ID(),
+			Content:        conversation.Content{Type: conversation.Text, Text: "Su saldo es $ 150.000"},
+		})
+		require.NoError(t, err)
+		return m.ID()
+	}
+	taken, never := messageTo("573001110001"), messageTo("573001110002")
+	// Both answers are lost; WhatsApp took the first message (its webhook says so), not the second.
+	f.gateway.script["573001110001"] = []error{lost, nil}
+	f.gateway.script["573001110002"] = []error{lost, nil}
+	for _, id := range []uuid.UUID{taken, never} {
+		require.Error(t, deliver.Handle(t.Context(), id), "no answer: the job is retried")
+		assert.ErrorIs(t, deliver.Handle(t.Context(), id), application.ErrSendInDoubt, "and waits while the outcome is unknown")
+	}
+	f.webhook(t, fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":%q,"changes":[{"field":"messages","value":{
+		"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":%q},
+		"statuses":[{"id":"wamid.taken","status":"delivered","timestamp":"%d","recipient_id":"573001110001","biz_opaque_callback_data":%q}]}}]}]}`,
+		testWABA, testPhoneNumberID, f.clock.Now().Unix(), application.MessageRef(taken)))
+	m, err := postgres.NewMessageRepository(f.db).Get(t.Context(), taken)
+	require.NoError(t, err)
+	assert.Equal(t, "wamid.taken", m.WAMID(), "the webhook told its WhatsApp id")
+	assert.Equal(t, conversation.Delivered, m.Status())
+
+	f.clock.Advance(2 * time.Minute)
+	require.NoError(t, deliver.Handle(t.Context(), taken))
+	require.NoError(t, deliver.Handle(t.Context(), never))
+	assert.Zero(t, f.gateway.count("573001110001"), "the message WhatsApp took is not sent again")
+	assert.Equal(t, 1, f.gateway.count("573001110002"), "the one it never took is sent after the grace")
+	m, err = postgres.NewMessageRepository(f.db).Get(t.Context(), never)
+	require.NoError(t, err)
+	assert.Equal(t, conversation.Sent, m.Status())
+}

@@ -45,6 +45,7 @@ func (a *app) wireCampaigns() error {
 		return fmt.Errorf("WHATSAPP_SEND_RATE: %w", err)
 	}
 	a.deliver.Throttle(limiter)
+	a.deliver.InDoubt(a.inbox, cfg.InDoubtGrace)
 	p := &campaignParts{
 		repo: postgres.NewCampaignRepository(a.db), segments: postgres.NewSegmentRepository(a.db),
 		audience: postgres.NewAudienceQueries(a.db), limiter: limiter,

@@ -86,6 +86,7 @@ type Message struct {
 	readAt         time.Time
 	createdAt      time.Time
 	updatedAt      time.Time
+	sendClaimedAt  time.Time // when a sender last handed it to WhatsApp without learning the outcome
 }
 
 // InboundDetails describe a message a customer sent.
@@ -207,6 +208,7 @@ type MessageRecord struct {
 	Status                                            DeliveryStatus
 	Failure                                           *Failure
 	SentAt, DeliveredAt, ReadAt, CreatedAt, UpdatedAt time.Time
+	SendClaimedAt                                     time.Time
 }
 
 // UnmarshalMessageFromDatabase rebuilds a stored message. Only adapters call it.
@@ -215,8 +217,38 @@ func UnmarshalMessageFromDatabase(r MessageRecord) *Message {
 		id: r.ID, conversationID: r.ConversationID, wamid: r.WAMID, direction: r.Direction, content: r.Content,
 		contextWAMID: r.ContextWAMID, status: r.Status, failure: r.Failure, authorID: r.AuthorID,
 		sentAt: r.SentAt, deliveredAt: r.DeliveredAt, readAt: r.ReadAt, createdAt: r.CreatedAt, updatedAt: r.UpdatedAt,
-		campaignID: r.CampaignID,
+		campaignID: r.CampaignID, sendClaimedAt: r.SendClaimedAt,
 	}
+}
+
+// ClaimSend records that a sender is about to hand the pending outbound
+// message to WhatsApp. Until the outcome is recorded, a sender that finds
+// the claim does not know whether WhatsApp took the message.
+func (m *Message) ClaimSend(now time.Time) bool {
+	if m.direction != Outbound || m.status != Pending {
+		return false
+	}
+	m.sendClaimedAt = now
+	return true
+}
+
+// ReleaseSend records that WhatsApp refused the claimed send outright: the
+// message was not taken and may be sent again without doubt.
+func (m *Message) ReleaseSend() bool {
+	if m.sendClaimedAt.IsZero() {
+		return false
+	}
+	m.sendClaimedAt = time.Time{}
+	return true
+}
+
+// SendClaimedAt returns when a send of the message started whose outcome is
+// not recorded yet; zero when there is none.
+func (m *Message) SendClaimedAt() time.Time {
+	if m.status != Pending {
+		return time.Time{}
+	}
+	return m.sendClaimedAt
 }
 
 // AnswersCampaign links a customer's message to the campaign it answers.
