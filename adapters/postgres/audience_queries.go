@@ -71,13 +71,18 @@ func (q *AudienceQueries) Members(ctx context.Context, a campaign.Audience, toda
 	return nil
 }
 
+// undisputed keeps invoices i without an open dispute.
+const undisputed = "NOT EXISTS (SELECT 1 FROM invoice_disputes d WHERE d.invoice_id = i.id AND d.resolved_at IS NULL)"
+
 // segmentSQL selects the customers matching c on today. Days overdue are
 // today minus the due date, both calendar days in the organization's zone.
 func segmentSQL(c campaign.Criteria, today date.Date) (string, []any) {
 	day := today.String()
 	var where []string
 	var args []any
-	invWhere := "i.status = 'open' AND i.total > i.amount_paid"
+	// A disputed invoice is out of collections until it is resolved: it
+	// neither puts a customer in a segment nor counts in what they owe.
+	invWhere := "i.status = 'open' AND i.total > i.amount_paid AND " + undisputed
 	var invArgs []any
 	if !c.Currency.IsZero() {
 		invWhere += " AND i.currency = ?"
@@ -172,13 +177,13 @@ func (q *AudienceQueries) Facts(ctx context.Context, customerIDs []uuid.UUID, to
 		Numbers    string
 	}
 	err := db.Raw(`
-		SELECT customer_id, currency, sum(total - amount_paid) AS balance,
-			coalesce(sum(total - amount_paid) FILTER (WHERE due_date < ?::date), 0) AS overdue,
-			count(*) FILTER (WHERE due_date < ?::date) AS count,
-			min(due_date) FILTER (WHERE due_date < ?::date) AS oldest, min(due_date) AS oldest_open,
-			coalesce(string_agg(number, ', ' ORDER BY due_date, number) FILTER (WHERE due_date < ?::date), '') AS numbers
-		FROM invoices WHERE customer_id = ANY(?::uuid[]) AND status = 'open' AND total > amount_paid
-		GROUP BY customer_id, currency`, today.String(), today.String(), today.String(), today.String(), uuidArray(customerIDs)).Scan(&lines).Error
+		SELECT i.customer_id, i.currency, sum(i.total - i.amount_paid) AS balance,
+			coalesce(sum(i.total - i.amount_paid) FILTER (WHERE i.due_date < ?::date AND `+undisputed+`), 0) AS overdue,
+			count(*) FILTER (WHERE i.due_date < ?::date AND `+undisputed+`) AS count,
+			min(i.due_date) FILTER (WHERE i.due_date < ?::date AND `+undisputed+`) AS oldest, min(i.due_date) AS oldest_open,
+			coalesce(string_agg(i.number, ', ' ORDER BY i.due_date, i.number) FILTER (WHERE i.due_date < ?::date AND `+undisputed+`), '') AS numbers
+		FROM invoices i WHERE i.customer_id = ANY(?::uuid[]) AND i.status = 'open' AND i.total > i.amount_paid
+		GROUP BY i.customer_id, i.currency`, today.String(), today.String(), today.String(), today.String(), uuidArray(customerIDs)).Scan(&lines).Error
 	if err != nil {
 		return nil, fmt.Errorf("recipient balances: %w", err)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/saldocrm/saldo/domain/campaign"
 	"github.com/saldocrm/saldo/domain/conversation"
 	"github.com/saldocrm/saldo/domain/customer"
+	"github.com/saldocrm/saldo/domain/dispute"
 	"github.com/saldocrm/saldo/domain/group"
 	"github.com/saldocrm/saldo/domain/invoice"
 	"github.com/saldocrm/saldo/domain/money"
@@ -463,4 +464,29 @@ func TestAnAgentsMessageInDoubtIsSettledByItsWebhookOrSentAgain(t *testing.T) {
 	m, err = postgres.NewMessageRepository(f.db).Get(t.Context(), never)
 	require.NoError(t, err)
 	assert.Equal(t, conversation.Sent, m.Status())
+}
+
+func TestADisputedInvoiceIsOutOfCampaignSegmentsAndTotals(t *testing.T) {
+	t.Parallel()
+	f := newCampaignFixture(t)
+	f.customer(t, "C1", "Ana Gómez", "+573001110001", 45, false)
+	disputed := f.customer(t, "C2", "Beto Ruiz", "+573001110002", 45, false)
+	invs, err := postgres.NewInvoiceRepository(f.db).OpenByCustomer(t.Context(), disputed)
+	require.NoError(t, err)
+	require.Len(t, invs, 1)
+	err = postgres.NewDisputeRepository(f.db).Update(t.Context(), invs[0].ID(), func(*dispute.Dispute) (*dispute.Dispute, error) {
+		return dispute.Open(invs[0].ID(), "El cliente no recibió la mercancía", uuid.Nil, f.clock.Now())
+	})
+	require.NoError(t, err)
+
+	preview, err := application.NewPreviewAudience(postgres.NewAudienceQueries(f.db), postgres.NewSegmentRepository(f.db), f.clock, f.org).
+		Handle(t.Context(), nil, uuid.Nil, &campaign.Criteria{MinDaysOverdue: 31})
+	require.NoError(t, err)
+	assert.Equal(t, 1, preview.Customers, "the disputed invoice puts nobody in the segment")
+	assert.Equal(t, []string{"Ana Gómez"}, preview.Sample)
+
+	facts, err := postgres.NewAudienceQueries(f.db).Facts(t.Context(), []uuid.UUID{disputed}, f.org.Today(f.clock.Now()))
+	require.NoError(t, err)
+	assert.Empty(t, facts[disputed].Overdue, "nothing overdue to tell the customer about")
+	assert.Len(t, facts[disputed].Balance, 1, "the balance still counts it, as reports do")
 }
