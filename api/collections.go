@@ -156,17 +156,8 @@ func (h *handlers) createPromise(c *gin.Context) {
 //	@Failure	404		{object}	ErrorBody
 //	@Router		/api/v1/customers/{id}/promises [get]
 func (h *handlers) listPromises(c *gin.Context) {
-	id, err := refID(c, customer.IDFor)
+	id, p, err := h.knownCustomer(c)
 	if err != nil {
-		_ = c.Error(err)
-		return
-	}
-	p, err := page(c)
-	if err != nil {
-		_ = c.Error(err)
-		return
-	}
-	if _, err := h.Lookups.Customer(c.Request.Context(), id); err != nil {
 		_ = c.Error(err)
 		return
 	}
@@ -175,11 +166,7 @@ func (h *handlers) listPromises(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	out := PromiseList{Items: make([]Promise, len(items))}
-	for i, it := range items {
-		out.Items[i] = promiseDTO(it)
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, PromiseList{Items: mapItems(items, promiseDTO)})
 }
 
 // cancelPromise godoc

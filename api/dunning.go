@@ -10,7 +10,6 @@ import (
 
 	"github.com/saldocrm/saldo/application"
 	"github.com/saldocrm/saldo/domain/campaign"
-	"github.com/saldocrm/saldo/domain/customer"
 	"github.com/saldocrm/saldo/domain/dunning"
 	"github.com/saldocrm/saldo/domain/money"
 	"github.com/saldocrm/saldo/ports"
@@ -269,11 +268,7 @@ func (h *handlers) listDunningRuns(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	out := DunningRunList{Items: make([]DunningRun, len(runs))}
-	for i, r := range runs {
-		out.Items[i] = dunningRunDTO(r)
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, DunningRunList{Items: mapItems(runs, dunningRunDTO)})
 }
 
 // MoneyAmount is an amount in a currency.
@@ -374,17 +369,8 @@ type ReminderList struct {
 //	@Failure	404		{object}	ErrorBody
 //	@Router		/api/v1/customers/{id}/reminders [get]
 func (h *handlers) customerReminders(c *gin.Context) {
-	id, err := refID(c, customer.IDFor)
+	id, p, err := h.knownCustomer(c)
 	if err != nil {
-		_ = c.Error(err)
-		return
-	}
-	p, err := page(c)
-	if err != nil {
-		_ = c.Error(err)
-		return
-	}
-	if _, err := h.Lookups.Customer(c.Request.Context(), id); err != nil {
 		_ = c.Error(err)
 		return
 	}

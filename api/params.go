@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"github.com/saldocrm/saldo/domain/customer"
 	"github.com/saldocrm/saldo/ports"
 )
 
@@ -52,13 +53,37 @@ func page(c *gin.Context) (ports.Page, error) {
 }
 
 // nextCursor returns the cursor after the last id, when more pages follow.
-// pageItems maps a page of items to their DTOs and returns them with the
-// cursor of the next page ("" on the last page).
-func pageItems[T, D any](items []T, more bool, id func(T) uuid.UUID, dto func(T) D) ([]D, string) {
+// knownCustomer reads the {id} of a customer that must exist (Saldo's id or
+// the ERP's external id) and the page parameters, for the lists of one
+// customer's things.
+func (h *handlers) knownCustomer(c *gin.Context) (uuid.UUID, ports.Page, error) {
+	id, err := refID(c, customer.IDFor)
+	if err != nil {
+		return uuid.Nil, ports.Page{}, err
+	}
+	p, err := page(c)
+	if err != nil {
+		return uuid.Nil, ports.Page{}, err
+	}
+	if _, err := h.Lookups.Customer(c.Request.Context(), id); err != nil {
+		return uuid.Nil, ports.Page{}, err
+	}
+	return id, p, nil
+}
+
+// mapItems maps items to their DTOs.
+func mapItems[T, D any](items []T, dto func(T) D) []D {
 	out := make([]D, len(items))
 	for i, it := range items {
 		out[i] = dto(it)
 	}
+	return out
+}
+
+// pageItems maps a page of items to their DTOs and returns them with the
+// cursor of the next page ("" on the last page).
+func pageItems[T, D any](items []T, more bool, id func(T) uuid.UUID, dto func(T) D) ([]D, string) {
+	out := mapItems(items, dto)
 	if len(items) == 0 {
 		return out, ""
 	}

@@ -144,11 +144,7 @@ func (h *handlers) listSegments(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	out := SegmentList{Items: make([]Segment, len(segs))}
-	for i, s := range segs {
-		out.Items[i] = segmentDTO(s)
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, SegmentList{Items: mapItems(segs, segmentDTO)})
 }
 
 // createSegment godoc
