@@ -61,6 +61,11 @@ func (h *CreateCampaign) Handle(ctx context.Context, cmd CreateCampaignCommand) 
 		if err != nil {
 			return err
 		}
+		if cmd.FailureGroupID != uuid.Nil {
+			if _, err := tx.Groups().Get(ctx, cmd.FailureGroupID); err != nil {
+				return err
+			}
+		}
 		c, err = campaign.New(uuid.Must(uuid.NewV7()), campaign.Broadcast, campaign.Details{
 			Name: cmd.Name, NumberID: number.ID, Variables: cmd.Variables, Audience: aud, ScheduledAt: cmd.ScheduledAt,
 			RetryIntervals: cmd.RetryIntervals, FailureGroupID: cmd.FailureGroupID, CreatedBy: cmd.CreatedBy,

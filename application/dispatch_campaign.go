@@ -12,6 +12,7 @@ import (
 
 	"github.com/saldocrm/saldo/domain/campaign"
 	"github.com/saldocrm/saldo/domain/conversation"
+	"github.com/saldocrm/saldo/domain/group"
 	"github.com/saldocrm/saldo/ports"
 )
 
@@ -319,7 +320,7 @@ func (h *DispatchCampaign) record(ctx context.Context, c *campaign.Campaign, rs 
 			case o.skip != "":
 				r.Skip(o.skip, now)
 			case o.notSent:
-				r.Release(now)
+				r.Unclaim(now)
 			case o.inDoubt:
 			case o.failure != nil:
 				at, again := c.RetryAt(r.Snapshot().Attempts, now)
@@ -344,7 +345,11 @@ func moveFailed(ctx context.Context, tx ports.Repos, c *campaign.Campaign, custo
 	if g == uuid.Nil || len(customers) == 0 {
 		return nil
 	}
-	if _, err := tx.Groups().AddMembers(ctx, g, customers); err != nil {
+	_, err := tx.Groups().AddMembers(ctx, g, customers)
+	if errors.Is(err, group.ErrNotFound) {
+		return nil // deleted since: the failures are recorded all the same
+	}
+	if err != nil {
 		return fmt.Errorf("move failed recipients to group %s: %w", g, err)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -212,7 +213,11 @@ func (h *DunningPolicies) makeCampaigns(ctx context.Context, p *dunning.Policy, 
 				// Another template: a new campaign, so that each step's
 				// history keeps what its reminders said.
 			}
-			c, err := campaign.New(newID(), campaign.Dunning, campaign.Details{Name: name, NumberID: number, Variables: s.Variables}, tpl, now)
+			// No retries of their own: a retry would go out at any hour, outside
+			// the policy's sending hours; the next step reminds again.
+			c, err := campaign.New(newID(), campaign.Dunning, campaign.Details{
+				Name: name, NumberID: number, Variables: s.Variables, RetryIntervals: []time.Duration{},
+			}, tpl, now)
 			if err != nil {
 				return err
 			}

@@ -246,6 +246,10 @@ func (h *ImportCustomers) runBatches(ctx context.Context, id uuid.UUID, items []
 
 // fail marks an import failed with the reason.
 func (h *ImportCustomers) fail(ctx context.Context, id uuid.UUID, cause error) {
+	// Recorded even when the request that ran the import went away: else it
+	// would show "running" for ever.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	err := h.uow.Do(ctx, func(ctx context.Context, tx ports.Repos) error {
 		imp, err := tx.Imports().Lock(ctx, id)
 		if err != nil {
@@ -296,24 +300,39 @@ type importItem struct {
 }
 
 // importItems reads the rows. A customer named twice (the same external id,
-// or the same phone without one) is refused the second time: with rows that
+// the same phone without one, or a phone-only row with the phone of a row
+// that has an external id) is refused the second time: with rows that
 // disagree, importing the file again would change the customer back and
-// forth.
+// forth. Rows with external ids may share a phone: they name different
+// customers.
 func importItems(f csvFile) []importItem {
 	out := make([]importItem, len(f.rows))
-	seen := map[string]int{} // "ext:" or "tel:" key → first line
+	seen := map[string]int{} // "ext:", "tel:" (phone-only rows) or "exttel:" (phones of rows with an id) key → first line
 	for i, r := range f.rows {
 		it := importItem{line: r.line, cells: r.cells, rowErr: r.err, externalID: r.cells["external_id"], groups: splitList(r.cells["groups"])}
-		key, col := "", ""
-		if it.externalID != "" {
-			key, col = "ext:"+it.externalID, "external_id"
-		} else if n, err := phone.Parse(r.cells["phone"]); err == nil && r.cells["phone"] != "" {
-			key, col = "tel:"+n.CanonicalKey(), "phone"
+		tel := ""
+		if n, err := phone.Parse(r.cells["phone"]); err == nil && r.cells["phone"] != "" {
+			tel = n.CanonicalKey()
 		}
-		if first, dup := seen[key]; dup && it.rowErr == "" {
-			it.rowErr, it.rowErrColumn = fmt.Sprintf("the customer of line %d appears again: a customer may appear once per file", first), col
-		} else if key != "" && !dup {
-			seen[key] = r.line
+		var checks, marks []string
+		col := "phone"
+		switch {
+		case it.externalID != "":
+			checks, marks, col = []string{"ext:" + it.externalID, "tel:" + tel}, []string{"ext:" + it.externalID, "exttel:" + tel}, "external_id"
+		case tel != "":
+			checks, marks = []string{"tel:" + tel, "exttel:" + tel}, []string{"tel:" + tel}
+		}
+		for _, k := range checks {
+			if first, dup := seen[k]; dup && it.rowErr == "" && k != "tel:" {
+				it.rowErr, it.rowErrColumn = fmt.Sprintf("the customer of line %d appears again: a customer may appear once per file", first), col
+			}
+		}
+		if it.rowErr == "" {
+			for _, k := range marks {
+				if _, ok := seen[k]; !ok && k != "tel:" && k != "exttel:" {
+					seen[k] = r.line
+				}
+			}
 		}
 		out[i] = it
 	}

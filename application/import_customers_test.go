@@ -127,3 +127,28 @@ func mustPhone(t *testing.T, s string) phone.Number {
 	require.NoError(t, err)
 	return n
 }
+
+func TestImportCustomers_APhoneOnlyRowForACustomerNamedByIDIsRefused(t *testing.T) {
+	t.Parallel()
+	h, customers, _ := newImport(t)
+	ctx := t.Context()
+	file := []byte("external_id,name,phone\n" +
+		"C-1,Ana Gómez,+57 300 123 4567\n" +
+		",Beto Ruiz,573001234567\n" + // the same number without an id: it would update C-1 too
+		"C-2,Caro Díaz,+57 300 123 4567\n") // another customer sharing the number: fine
+
+	imp, err := h.Start(ctx, "clientes.csv", file)
+	require.NoError(t, err)
+	assert.Equal(t, [4]int{2, 0, 0, 1}, [4]int{imp.Created, imp.Updated, imp.Unchanged, imp.Failed})
+	errs, err := h.Errors(ctx, imp.ID, 0)
+	require.NoError(t, err)
+	assert.Equal(t, []ports.ImportRowError{
+		{Line: 3, Column: "phone", Message: "the customer of line 2 appears again: a customer may appear once per file"},
+	}, errs)
+	again, err := h.Start(ctx, "clientes.csv", file)
+	require.NoError(t, err)
+	assert.Equal(t, [4]int{0, 0, 2, 1}, [4]int{again.Created, again.Updated, again.Unchanged, again.Failed}, "the same file again changes nothing")
+	ana, err := customers.GetByExternalID(ctx, "C-1")
+	require.NoError(t, err)
+	assert.Equal(t, "Ana Gómez", ana.Name())
+}

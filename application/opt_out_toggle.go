@@ -43,9 +43,11 @@ func (h *SetWhatsAppOptOut) Handle(ctx context.Context, id uuid.UUID, optedOut b
 		}
 		out = c
 		now := h.clock.Now()
-		changed := c.OptIn(now)
+		var changed bool
 		if optedOut {
 			changed = c.OptOut(now)
+		} else {
+			changed = c.OptIn(now)
 		}
 		if !changed {
 			return nil

@@ -269,9 +269,12 @@ func (h *PlanReminders) escalateOne(ctx context.Context, c candidate, assignee u
 		ID: newID(), CustomerID: c.reach.CustomerID, Offset: c.step.Offset, Key: dunning.Key(c.reach.CustomerID, c.reach.KeyDue),
 		Note: escalationNote(today.DaysSince(c.reach.KeyDue), c.standing.Due, h.org.Language), CreatedAt: now,
 	}
-	if len(convs) > 0 {
-		e.ConversationID, e.AssigneeID = convs[0].ID(), assignee
+	if len(convs) == 0 {
+		// Nobody would see an escalation without a conversation: not recorded
+		// (the next run tries again, once the customer has written or been written to).
+		return false, nil
 	}
+	e.ConversationID, e.AssigneeID = convs[0].ID(), assignee
 	claimed, err := h.escalations.Claim(ctx, e)
 	if err != nil || !claimed || e.ConversationID == uuid.Nil {
 		return claimed, err

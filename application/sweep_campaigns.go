@@ -56,12 +56,14 @@ func (h *SweepCampaigns) Handle(ctx context.Context) error {
 	for _, id := range running {
 		finished := false
 		err := h.uow.Do(ctx, func(ctx context.Context, tx ports.Repos) error {
-			counts, err := tx.Campaigns().Counters(ctx, id)
-			if err != nil || counts[id].Pending > 0 {
-				return err
-			}
+			// Locked first: a webhook that sets a retry locks the campaign too,
+			// so the count below sees its retry once it committed.
 			c, err := tx.Campaigns().Lock(ctx, id)
 			if err != nil {
+				return err
+			}
+			counts, err := tx.Campaigns().Counters(ctx, id)
+			if err != nil || counts[id].Pending > 0 {
 				return err
 			}
 			if finished = c.Finish(h.clock.Now()); !finished {

@@ -490,3 +490,26 @@ func TestADisputedInvoiceIsOutOfCampaignSegmentsAndTotals(t *testing.T) {
 	assert.Empty(t, facts[disputed].Overdue, "nothing overdue to tell the customer about")
 	assert.Len(t, facts[disputed].Balance, 1, "the balance still counts it, as reports do")
 }
+
+func TestAFailureGroupDeletedMeanwhileDoesNotHoldTheBatch(t *testing.T) {
+	t.Parallel()
+	f := newCampaignFixture(t)
+	f.customer(t, "C1", "Ana Gómez", "+573001110001", 45, false)
+	f.customer(t, "C3", "Caro Díaz", "+573001110003", 45, false)
+	f.gateway.script["573001110003"] = []error{&ports.SendError{Failure: conversation.Failure{Code: 131026, Title: "Message undeliverable"}}}
+	groups := postgres.NewGroupRepository(f.db)
+	g, err := group.New(uuid.New(), "Sin contacto", "", f.clock.Now())
+	require.NoError(t, err)
+	require.NoError(t, groups.Save(t.Context(), g))
+	c := f.campaign(t, campaign.Details{Name: "Grupo borrado", FailureGroupID: g.ID(), Audience: campaign.Audience{
+		SegmentID: uuid.New(), Criteria: campaign.Criteria{MinDaysOverdue: 1},
+	}})
+	require.NoError(t, groups.Delete(t.Context(), g.ID()))
+	_, err = f.start.Handle(t.Context(), c.ID())
+	require.NoError(t, err)
+	_, err = f.dispatch.Handle(t.Context(), c.ID())
+	require.NoError(t, err, "the batch is recorded")
+	rs := f.recipients(t, c.ID())
+	assert.Equal(t, campaign.Sent, rs["Ana Gómez"].Status)
+	assert.Equal(t, campaign.Failed, rs["Caro Díaz"].Status)
+}

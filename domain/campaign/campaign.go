@@ -127,7 +127,7 @@ func New(id uuid.UUID, kind Kind, d Details, tpl *template.Template, now time.Ti
 	}
 	for i, v := range d.Variables {
 		if err := v.check(); err != nil {
-			add("variable {{" + itoa(i+1) + "}}: " + err.Error())
+			add("variable {{" + strconv.Itoa(i+1) + "}}: " + err.Error())
 		}
 	}
 	if kind == Broadcast && d.Audience.IsZero() {
@@ -301,5 +301,3 @@ func UnmarshalFromDatabase(s Snapshot) *Campaign {
 		createdAt: s.CreatedAt, updatedAt: s.UpdatedAt, startedAt: s.StartedAt, finishedAt: s.FinishedAt,
 	}
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -274,3 +274,30 @@ func TestSegmentCriteria(t *testing.T) {
 		}
 	}
 }
+
+func TestTheSendersLateRecordKeepsAWebhooksFailure(t *testing.T) {
+	t.Parallel()
+	r := campaign.NewRecipient(uuid.New(), uuid.New(), uuid.New(), "k", "573001112233", "Ana", "", now, now)
+	r.Claim(now)
+	// A failed webhook for this send comes before the sender records its batch.
+	r.Refused(conversation.Failure{Code: 131000}, true, now.Add(time.Hour), now)
+	if r.Accepted("wamid.A", now) {
+		t.Fatal("the record must not overwrite the failure and its retry")
+	}
+	if s := r.Snapshot(); s.Status != campaign.Pending || !s.NextAttemptAt.Equal(now.Add(time.Hour)) {
+		t.Fatalf("%+v", s)
+	}
+}
+
+func TestUnclaimDoesNotSpendARetry(t *testing.T) {
+	t.Parallel()
+	r := campaign.NewRecipient(uuid.New(), uuid.New(), uuid.New(), "k", "573001112233", "Ana", "", now, now)
+	r.Claim(now)
+	if !r.Unclaim(now) || r.Snapshot().Attempts != 0 || r.Snapshot().Status != campaign.Pending {
+		t.Fatalf("a send never made is not an attempt: %+v", r.Snapshot())
+	}
+	r.Claim(now)
+	if !r.Release(now) || r.Snapshot().Attempts != 1 {
+		t.Fatalf("a send in doubt was an attempt: %+v", r.Snapshot())
+	}
+}

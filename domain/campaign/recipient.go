@@ -103,9 +103,10 @@ func (r *Recipient) Skip(reason string, now time.Time) bool {
 }
 
 // Accepted records that WhatsApp accepted the message as wamid. A status
-// webhook may have told first; then nothing changes.
+// webhook may have told first (sent, delivered, or a failure that set a
+// retry): then nothing changes.
 func (r *Recipient) Accepted(wamid string, now time.Time) bool {
-	if r.s.Status != Sending && r.s.Status != Pending {
+	if r.s.Status != Sending {
 		return false
 	}
 	r.s.Status, r.s.WAMID, r.s.SentAt, r.s.UpdatedAt = Sent, wamid, now, now
@@ -122,6 +123,17 @@ func (r *Recipient) Refused(f conversation.Failure, retry bool, retryAt, now tim
 		return false
 	}
 	r.s.Status, r.s.NextAttemptAt = Failed, time.Time{}
+	return true
+}
+
+// Unclaim makes a claimed recipient due again without counting the attempt:
+// the sender stopped before sending (a limiter or database hiccup, a
+// shutdown).
+func (r *Recipient) Unclaim(now time.Time) bool {
+	if !r.Release(now) {
+		return false
+	}
+	r.s.Attempts--
 	return true
 }
 
