@@ -71,6 +71,15 @@ func (q *CampaignQueries) Get(ctx context.Context, id uuid.UUID) (ports.Campaign
 	return ports.CampaignRow{Campaign: c, Counters: counts[id]}, nil
 }
 
+// Name returns a campaign's name, without counting its recipients.
+func (q *CampaignQueries) Name(ctx context.Context, id uuid.UUID) (string, error) {
+	c, err := q.campaigns.Get(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return c.Name(), nil
+}
+
 // Counters returns a campaign's counters and status, for live updates.
 func (q *CampaignQueries) Counters(ctx context.Context, id uuid.UUID) (ports.CampaignRow, error) {
 	return q.Get(ctx, id)

@@ -51,8 +51,10 @@ func (c *console) campaignRoutes(g *gin.RouterGroup) {
 	c.segmentRoutes(g)
 }
 
-// campaignNames caches campaign names by id for the chat's chips: a
-// campaign's name never changes and ids are unique.
+// campaignNames caches campaign names by id for the chat's chips, one
+// lookup per campaign and process: a campaign's name is fixed when it is
+// made, but for a dunning step's when its policy is edited, which a chip may
+// show late until the process restarts.
 var campaignNames sync.Map
 
 // campaignFuncs are the template functions of the campaign pages and of the
@@ -68,12 +70,12 @@ func (c *console) campaignFuncs() template.FuncMap {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
-			row, err := c.Campaigns.Queries.Get(ctx, id)
+			name, err := c.Campaigns.Queries.Name(ctx, id)
 			if err != nil {
 				return ""
 			}
-			campaignNames.Store(id, row.Campaign.Name())
-			return row.Campaign.Name()
+			campaignNames.Store(id, name)
+			return name
 		},
 		"criteria":     describeCriteria,
 		"interval":     formatInterval,
